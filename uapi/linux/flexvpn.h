@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * flexvpn: the generic-netlink API of flexvpn.ko, the one definition shared by
+ * the kernel module, the flexvpn tool and the strongSwan plugin.
+ *
+ * Two kinds of netdevice exist:
+ *
+ *  - a virtual-template ("vtemplate", created with
+ *    `ip link add vt1 type vtemplate`) carries no traffic; it holds the
+ *    settings its virtual-access devices are cloned from;
+ *  - a virtual-access device ("vaccess") is one point-to-point GRE tunnel to
+ *    one IKEv2 peer, created from a template with FLEXVPN_CMD_ACCESS_NEW.
+ *    The kernel's XFRM layer protects its GRE with ESP (transport mode SAs
+ *    that the IKE daemon installs between the two outer addresses).
+ *
+ * Addressing a device: the top-level FLEXVPN_A_IFINDEX or FLEXVPN_A_IFNAME
+ * names the device a command is about: the template for TEMPLATE_* and for
+ * ACCESS_NEW (the template to clone), the access device for ACCESS_GET,
+ * ACCESS_SET and ACCESS_DEL. Devices are looked up in the requester's network
+ * namespace. Every operation needs CAP_NET_ADMIN over that namespace.
+ *
+ * Rejections carry an extended-ack message saying what is wrong.
+ *
+ * Attribute numbers and command numbers are append-only.
+ */
+#ifndef _UAPI_LINUX_FLEXVPN_H
+#define _UAPI_LINUX_FLEXVPN_H
+
+#define FLEXVPN_GENL_NAME		"flexvpn"
+#define FLEXVPN_GENL_VERSION		1
+#define FLEXVPN_MCGRP_EVENTS		"events"
+
+/* link kinds, for `ip link add ... type` */
+#define FLEXVPN_TEMPLATE_KIND		"vtemplate"
+#define FLEXVPN_ACCESS_KIND		"vaccess"
+
+/* limits */
+#define FLEXVPN_PEER_ID_MAXLEN		255	/* bytes, without the NUL */
+#define FLEXVPN_PREFIX_MAXLEN		8	/* name prefix, without the NUL */
+#define FLEXVPN_DEFAULT_PREFIX		"va"
+
+/**
+ * enum flexvpn_cmd - commands
+ * @FLEXVPN_CMD_TEMPLATE_GET: doit: one template (FLEXVPN_A_IFINDEX/IFNAME);
+ *	dumpit: every template of the namespace. Reply: FLEXVPN_A_TEMPLATE.
+ * @FLEXVPN_CMD_TEMPLATE_SET: change a template's settings (nested
+ *	FLEXVPN_A_TEMPLATE). Settings not present are left as they are.
+ * @FLEXVPN_CMD_ACCESS_NEW: create a virtual-access device from the template
+ *	named at the top level, with the settings in FLEXVPN_A_ACCESS.
+ *	The reply (a FLEXVPN_CMD_ACCESS_NEW message) describes the new device.
+ *	Also sent to FLEXVPN_MCGRP_EVENTS when any access device appears.
+ * @FLEXVPN_CMD_ACCESS_DEL: delete access devices: the one named at the top
+ *	level, or, when none is named, every device matching the filters
+ *	FLEXVPN_ACCESS_A_OWNER and/or FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX in
+ *	FLEXVPN_A_ACCESS (deleted in one batch). Also sent to
+ *	FLEXVPN_MCGRP_EVENTS for every access device that disappears, however
+ *	it was removed.
+ * @FLEXVPN_CMD_ACCESS_GET: doit: one access device; dumpit: every access
+ *	device of the namespace, filtered by FLEXVPN_ACCESS_A_OWNER and/or
+ *	FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX when present in FLEXVPN_A_ACCESS.
+ * @FLEXVPN_CMD_ACCESS_SET: change a live access device: its outer addresses
+ *	(after a MOBIKE or NAT mapping change), its peer identity or owner.
+ */
+enum flexvpn_cmd {
+	FLEXVPN_CMD_UNSPEC,
+	FLEXVPN_CMD_TEMPLATE_GET,
+	FLEXVPN_CMD_TEMPLATE_SET,
+	FLEXVPN_CMD_ACCESS_NEW,
+	FLEXVPN_CMD_ACCESS_DEL,
+	FLEXVPN_CMD_ACCESS_GET,
+	FLEXVPN_CMD_ACCESS_SET,
+
+	__FLEXVPN_CMD_MAX,
+	FLEXVPN_CMD_MAX = __FLEXVPN_CMD_MAX - 1
+};
+
+/**
+ * enum flexvpn_attr - top-level attributes
+ * @FLEXVPN_A_IFINDEX: u32, the device the command is about
+ * @FLEXVPN_A_IFNAME: string, the same by name (when IFINDEX is absent)
+ * @FLEXVPN_A_TEMPLATE: nest, enum flexvpn_template_attr
+ * @FLEXVPN_A_ACCESS: nest, enum flexvpn_access_attr
+ */
+enum flexvpn_attr {
+	FLEXVPN_A_UNSPEC,
+	FLEXVPN_A_IFINDEX,
+	FLEXVPN_A_IFNAME,
+	FLEXVPN_A_TEMPLATE,
+	FLEXVPN_A_ACCESS,
+
+	__FLEXVPN_A_MAX,
+	FLEXVPN_A_MAX = __FLEXVPN_A_MAX - 1
+};
+
+/**
+ * enum flexvpn_key_mode - whether access devices of a template use a GRE key
+ * @FLEXVPN_KEY_NONE: no key, unless one is given when the device is created
+ * @FLEXVPN_KEY_FIXED: FLEXVPN_TMPL_A_GRE_KEY, unless one is given when the
+ *	device is created
+ */
+enum flexvpn_key_mode {
+	FLEXVPN_KEY_NONE,
+	FLEXVPN_KEY_FIXED,
+
+	__FLEXVPN_KEY_MAX,
+	FLEXVPN_KEY_MAX = __FLEXVPN_KEY_MAX - 1
+};
+
+/**
+ * enum flexvpn_template_attr - settings of a virtual-template
+ *
+ * "new" marks settings that apply to access devices created afterwards,
+ * "live" those that also change existing access devices at once.
+ *
+ * @FLEXVPN_TMPL_A_IFINDEX: u32, read only
+ * @FLEXVPN_TMPL_A_IFNAME: string, read only
+ * @FLEXVPN_TMPL_A_MTU: u32, MTU of access devices (live); 0 = automatic:
+ *	the underlay MTU (the tunnel source interface's, else 1500) less the
+ *	outer IP header, GRE and the worst-case ESP overhead. The template's
+ *	own MTU (`ip link set vt1 mtu N`) is the same setting.
+ * @FLEXVPN_TMPL_A_MTU_EFFECTIVE: u32, read only: the MTU new devices get
+ * @FLEXVPN_TMPL_A_UNDERLAY_IFINDEX: u32, front-door VRF (new): ifindex of
+ *	an l3mdev (VRF) device whose table routes the outer, encrypted packets;
+ *	0 = the namespace's main routing. The inside VRF is the template's
+ *	master (`ip link set vt1 master vrf-in`): access devices are enslaved
+ *	to the template's master (live).
+ * @FLEXVPN_TMPL_A_SOURCE_IFINDEX: u32, tunnel source interface (new): its
+ *	MTU feeds the automatic MTU, and outer packets leave through it;
+ *	0 = none
+ * @FLEXVPN_TMPL_A_LOCAL_IPV4: binary (4 bytes, network order), tunnel source
+ *	address (new) used when ACCESS_NEW gives no local address; 0.0.0.0
+ *	clears it
+ * @FLEXVPN_TMPL_A_LOCAL_IPV6: binary (16 bytes), the same for IPv6; :: clears
+ * @FLEXVPN_TMPL_A_GRE_KEY_MODE: u8, enum flexvpn_key_mode (new)
+ * @FLEXVPN_TMPL_A_GRE_KEY: u32, the key for FLEXVPN_KEY_FIXED (new); setting
+ *	it alone also sets the mode to FLEXVPN_KEY_FIXED
+ * @FLEXVPN_TMPL_A_NHRP_NETWORK_ID: u32, NHRP network-id, 0 = none (live)
+ * @FLEXVPN_TMPL_A_NHRP_REDIRECT: u8, 0/1, send NHRP redirects (live)
+ * @FLEXVPN_TMPL_A_ALLOW_UNPROTECTED: u8, 0/1 (live). 0 (the default): GRE
+ *	from a peer's outer addresses that did not arrive through an IPsec SA
+ *	between those addresses is dropped and counted. 1: it is accepted.
+ * @FLEXVPN_TMPL_A_NAME_PREFIX: string of 1..FLEXVPN_PREFIX_MAXLEN
+ *	characters [A-Za-z0-9_.-] (new); access devices are named prefix + a
+ *	number unique in the namespace. Default FLEXVPN_DEFAULT_PREFIX.
+ * @FLEXVPN_TMPL_A_ACCESS_COUNT: u32, read only: live access devices
+ */
+enum flexvpn_template_attr {
+	FLEXVPN_TMPL_A_UNSPEC,
+	FLEXVPN_TMPL_A_IFINDEX,
+	FLEXVPN_TMPL_A_IFNAME,
+	FLEXVPN_TMPL_A_MTU,
+	FLEXVPN_TMPL_A_MTU_EFFECTIVE,
+	FLEXVPN_TMPL_A_UNDERLAY_IFINDEX,
+	FLEXVPN_TMPL_A_SOURCE_IFINDEX,
+	FLEXVPN_TMPL_A_LOCAL_IPV4,
+	FLEXVPN_TMPL_A_LOCAL_IPV6,
+	FLEXVPN_TMPL_A_GRE_KEY_MODE,
+	FLEXVPN_TMPL_A_GRE_KEY,
+	FLEXVPN_TMPL_A_NHRP_NETWORK_ID,
+	FLEXVPN_TMPL_A_NHRP_REDIRECT,
+	FLEXVPN_TMPL_A_ALLOW_UNPROTECTED,
+	FLEXVPN_TMPL_A_NAME_PREFIX,
+	FLEXVPN_TMPL_A_ACCESS_COUNT,
+
+	__FLEXVPN_TMPL_A_MAX,
+	FLEXVPN_TMPL_A_MAX = __FLEXVPN_TMPL_A_MAX - 1
+};
+
+/**
+ * enum flexvpn_access_attr - a virtual-access device
+ * @FLEXVPN_ACCESS_A_IFINDEX: u32, read only
+ * @FLEXVPN_ACCESS_A_IFNAME: string, read only
+ * @FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX: u32, read only; a filter in
+ *	ACCESS_GET dumps and ACCESS_DEL
+ * @FLEXVPN_ACCESS_A_LOCAL_IPV4: binary (4 bytes), outer local address
+ * @FLEXVPN_ACCESS_A_LOCAL_IPV6: binary (16 bytes)
+ * @FLEXVPN_ACCESS_A_REMOTE_IPV4: binary (4 bytes), outer remote address
+ * @FLEXVPN_ACCESS_A_REMOTE_IPV6: binary (16 bytes)
+ *	Exactly one remote address is required on ACCESS_NEW; the local
+ *	address must be of the same family (or come from the template).
+ * @FLEXVPN_ACCESS_A_GRE_KEY: u32, GRE key (overrides the template's)
+ * @FLEXVPN_ACCESS_A_PEER_ID: string, up to FLEXVPN_PEER_ID_MAXLEN bytes:
+ *	the peer's IKE identity, recorded for people and daemons
+ * @FLEXVPN_ACCESS_A_OWNER: u64, opaque owner handle (an IKE daemon puts the
+ *	IKE_SA's unique id here); a filter in ACCESS_GET dumps and ACCESS_DEL
+ * @FLEXVPN_ACCESS_A_STATS: nest, enum flexvpn_stats_attr, read only
+ * @FLEXVPN_ACCESS_A_PAD: padding for 64-bit attributes
+ */
+enum flexvpn_access_attr {
+	FLEXVPN_ACCESS_A_UNSPEC,
+	FLEXVPN_ACCESS_A_IFINDEX,
+	FLEXVPN_ACCESS_A_IFNAME,
+	FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX,
+	FLEXVPN_ACCESS_A_LOCAL_IPV4,
+	FLEXVPN_ACCESS_A_LOCAL_IPV6,
+	FLEXVPN_ACCESS_A_REMOTE_IPV4,
+	FLEXVPN_ACCESS_A_REMOTE_IPV6,
+	FLEXVPN_ACCESS_A_GRE_KEY,
+	FLEXVPN_ACCESS_A_PEER_ID,
+	FLEXVPN_ACCESS_A_OWNER,
+	FLEXVPN_ACCESS_A_STATS,
+	FLEXVPN_ACCESS_A_PAD,
+
+	__FLEXVPN_ACCESS_A_MAX,
+	FLEXVPN_ACCESS_A_MAX = __FLEXVPN_ACCESS_A_MAX - 1
+};
+
+/**
+ * enum flexvpn_stats_attr - counters of an access device, all u64
+ *
+ * The packet and byte counters are also what `ip -s link` shows; the
+ * drop reasons below add up into its rx/tx dropped and error counters.
+ *
+ * @FLEXVPN_STATS_A_RX_PACKETS: inner packets delivered
+ * @FLEXVPN_STATS_A_RX_BYTES: inner bytes delivered
+ * @FLEXVPN_STATS_A_TX_PACKETS: packets sent
+ * @FLEXVPN_STATS_A_TX_BYTES: bytes sent
+ * @FLEXVPN_STATS_A_RX_UNPROTECTED: GRE that matched this device's outer
+ *	addresses but did not arrive through IPsec: dropped
+ * @FLEXVPN_STATS_A_RX_POLICY: GRE refused by the inbound XFRM policy check
+ * @FLEXVPN_STATS_A_RX_INVALID: malformed GRE or an unsupported payload type
+ * @FLEXVPN_STATS_A_TX_NO_ROUTE: no underlay route (or no SA bundle) to the peer
+ * @FLEXVPN_STATS_A_TX_TOO_BIG: packets over the path MTU, answered with
+ *	ICMP "fragmentation needed" / ICMPv6 "packet too big"
+ * @FLEXVPN_STATS_A_TX_INVALID: not an IP packet, or a routing loop
+ * @FLEXVPN_STATS_A_PAD: padding
+ */
+enum flexvpn_stats_attr {
+	FLEXVPN_STATS_A_UNSPEC,
+	FLEXVPN_STATS_A_RX_PACKETS,
+	FLEXVPN_STATS_A_RX_BYTES,
+	FLEXVPN_STATS_A_TX_PACKETS,
+	FLEXVPN_STATS_A_TX_BYTES,
+	FLEXVPN_STATS_A_RX_UNPROTECTED,
+	FLEXVPN_STATS_A_RX_POLICY,
+	FLEXVPN_STATS_A_RX_INVALID,
+	FLEXVPN_STATS_A_TX_NO_ROUTE,
+	FLEXVPN_STATS_A_TX_TOO_BIG,
+	FLEXVPN_STATS_A_TX_INVALID,
+	FLEXVPN_STATS_A_PAD,
+
+	__FLEXVPN_STATS_A_MAX,
+	FLEXVPN_STATS_A_MAX = __FLEXVPN_STATS_A_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_FLEXVPN_H */
