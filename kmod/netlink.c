@@ -1,0 +1,953 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * flexvpn: the generic-netlink family. It checks every request completely
+ * before changing anything, says what is wrong in the extended ack, and
+ * announces access devices coming and going on the "events" group.
+ * uapi/linux/flexvpn.h documents each command and attribute.
+ */
+#include <linux/ctype.h>
+#include <linux/rtnetlink.h>
+#include <net/addrconf.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "flexvpn.h"
+
+static struct genl_family flexvpn_nl_family;
+
+enum flexvpn_nl_groups {
+	FLEXVPN_NLGRP_EVENTS,
+};
+
+/* ---- policies: one per operation, so a stray attribute is refused ---- */
+
+#define FLEXVPN_RO(what) { .type = NLA_REJECT, .reject_message = what " is read only" }
+
+static const struct nla_policy flexvpn_tmpl_set_policy[FLEXVPN_TMPL_A_MAX + 1] = {
+	[FLEXVPN_TMPL_A_IFINDEX] = FLEXVPN_RO("the template's ifindex"),
+	[FLEXVPN_TMPL_A_IFNAME] = FLEXVPN_RO("the template's name"),
+	[FLEXVPN_TMPL_A_MTU] = { .type = NLA_U32 },
+	[FLEXVPN_TMPL_A_MTU_EFFECTIVE] = FLEXVPN_RO("the effective MTU"),
+	[FLEXVPN_TMPL_A_UNDERLAY_IFINDEX] = { .type = NLA_U32 },
+	[FLEXVPN_TMPL_A_SOURCE_IFINDEX] = { .type = NLA_U32 },
+	[FLEXVPN_TMPL_A_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[FLEXVPN_TMPL_A_LOCAL_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[FLEXVPN_TMPL_A_GRE_KEY_MODE] = NLA_POLICY_MAX(NLA_U8, FLEXVPN_KEY_MAX),
+	[FLEXVPN_TMPL_A_GRE_KEY] = { .type = NLA_U32 },
+	[FLEXVPN_TMPL_A_NHRP_NETWORK_ID] = { .type = NLA_U32 },
+	[FLEXVPN_TMPL_A_NHRP_REDIRECT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[FLEXVPN_TMPL_A_NAME_PREFIX] = { .type = NLA_NUL_STRING,
+					 .len = FLEXVPN_PREFIX_MAXLEN },
+	[FLEXVPN_TMPL_A_ACCESS_COUNT] = FLEXVPN_RO("the access device count"),
+};
+
+#define FLEXVPN_ADDR_POLICY						\
+	[FLEXVPN_ACCESS_A_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)), \
+	[FLEXVPN_ACCESS_A_LOCAL_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)), \
+	[FLEXVPN_ACCESS_A_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)), \
+	[FLEXVPN_ACCESS_A_REMOTE_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)), \
+	[FLEXVPN_ACCESS_A_GRE_KEY] = { .type = NLA_U32 },		\
+	[FLEXVPN_ACCESS_A_PEER_ID] = { .type = NLA_NUL_STRING,		\
+				       .len = FLEXVPN_PEER_ID_MAXLEN },	\
+	[FLEXVPN_ACCESS_A_OWNER] = { .type = NLA_U64 }
+
+/* ACCESS_NEW and ACCESS_SET */
+static const struct nla_policy flexvpn_access_cfg_policy[FLEXVPN_ACCESS_A_MAX + 1] = {
+	FLEXVPN_ADDR_POLICY,
+};
+
+/* ACCESS_GET dumps and ACCESS_DEL */
+static const struct nla_policy flexvpn_access_filter_policy[FLEXVPN_ACCESS_A_MAX + 1] = {
+	[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX] = { .type = NLA_U32 },
+	[FLEXVPN_ACCESS_A_OWNER] = { .type = NLA_U64 },
+};
+
+#define FLEXVPN_DEV_POLICY						\
+	[FLEXVPN_A_IFINDEX] = { .type = NLA_U32 },			\
+	[FLEXVPN_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
+
+static const struct nla_policy flexvpn_dev_policy[FLEXVPN_A_MAX + 1] = {
+	FLEXVPN_DEV_POLICY,
+};
+
+static const struct nla_policy flexvpn_tmpl_set_op_policy[FLEXVPN_A_MAX + 1] = {
+	FLEXVPN_DEV_POLICY,
+	[FLEXVPN_A_TEMPLATE] = NLA_POLICY_NESTED(flexvpn_tmpl_set_policy),
+};
+
+static const struct nla_policy flexvpn_access_cfg_op_policy[FLEXVPN_A_MAX + 1] = {
+	FLEXVPN_DEV_POLICY,
+	[FLEXVPN_A_ACCESS] = NLA_POLICY_NESTED(flexvpn_access_cfg_policy),
+};
+
+static const struct nla_policy flexvpn_access_filter_op_policy[FLEXVPN_A_MAX + 1] = {
+	FLEXVPN_DEV_POLICY,
+	[FLEXVPN_A_ACCESS] = NLA_POLICY_NESTED(flexvpn_access_filter_policy),
+};
+
+/* ---- resolving the device a request is about ---- */
+
+static struct net_device *flexvpn_nl_dev(struct net *net, struct nlattr **attrs,
+					 struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = NULL;
+
+	if (attrs[FLEXVPN_A_IFINDEX]) {
+		dev = __dev_get_by_index(net, nla_get_u32(attrs[FLEXVPN_A_IFINDEX]));
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[FLEXVPN_A_IFINDEX],
+					    "no device with this ifindex");
+			return ERR_PTR(-ENODEV);
+		}
+	} else if (attrs[FLEXVPN_A_IFNAME]) {
+		dev = __dev_get_by_name(net, nla_data(attrs[FLEXVPN_A_IFNAME]));
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[FLEXVPN_A_IFNAME],
+					    "no device with this name");
+			return ERR_PTR(-ENODEV);
+		}
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "name the device: FLEXVPN_A_IFINDEX or FLEXVPN_A_IFNAME is missing");
+		return ERR_PTR(-EINVAL);
+	}
+	return dev;
+}
+
+static struct flexvpn_template *
+flexvpn_nl_template(struct genl_info *info)
+{
+	struct net_device *dev;
+
+	dev = flexvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	if (!flexvpn_is_template(dev)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the device named is not a virtual-template");
+		return ERR_PTR(-EINVAL);
+	}
+	return netdev_priv(dev);
+}
+
+static struct flexvpn_access *flexvpn_nl_access(struct genl_info *info)
+{
+	struct net_device *dev;
+
+	dev = flexvpn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	if (!flexvpn_is_access(dev)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the device named is not a virtual-access device");
+		return ERR_PTR(-EINVAL);
+	}
+	return netdev_priv(dev);
+}
+
+/* ---- messages ---- */
+
+static int flexvpn_nl_put_stats(struct sk_buff *skb, struct flexvpn_access *va)
+{
+	struct rtnl_link_stats64 s = {};
+	struct nlattr *nest;
+	static const struct {
+		int attr;
+		enum flexvpn_drop why;
+	} drops[] = {
+		{ FLEXVPN_STATS_A_RX_UNPROTECTED, FLEXVPN_DROP_RX_UNPROTECTED },
+		{ FLEXVPN_STATS_A_RX_POLICY, FLEXVPN_DROP_RX_POLICY },
+		{ FLEXVPN_STATS_A_RX_INVALID, FLEXVPN_DROP_RX_INVALID },
+		{ FLEXVPN_STATS_A_TX_NO_ROUTE, FLEXVPN_DROP_TX_NO_ROUTE },
+		{ FLEXVPN_STATS_A_TX_TOO_BIG, FLEXVPN_DROP_TX_TOO_BIG },
+		{ FLEXVPN_STATS_A_TX_INVALID, FLEXVPN_DROP_TX_INVALID },
+	};
+	int i;
+
+	dev_fetch_sw_netstats(&s, va->dev->tstats);
+	nest = nla_nest_start(skb, FLEXVPN_ACCESS_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, FLEXVPN_STATS_A_RX_PACKETS, s.rx_packets,
+			      FLEXVPN_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLEXVPN_STATS_A_RX_BYTES, s.rx_bytes,
+			      FLEXVPN_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLEXVPN_STATS_A_TX_PACKETS, s.tx_packets,
+			      FLEXVPN_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLEXVPN_STATS_A_TX_BYTES, s.tx_bytes,
+			      FLEXVPN_STATS_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(drops); i++) {
+		if (nla_put_u64_64bit(skb, drops[i].attr,
+				      atomic_long_read(&va->drops[drops[i].why]),
+				      FLEXVPN_STATS_A_PAD))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int flexvpn_nl_put_addrs(struct sk_buff *skb,
+				const struct flexvpn_ep_key *key)
+{
+	if (key->family == AF_INET)
+		return nla_put_in_addr(skb, FLEXVPN_ACCESS_A_LOCAL_IPV4,
+				       key->local.s6_addr32[0]) ||
+		       nla_put_in_addr(skb, FLEXVPN_ACCESS_A_REMOTE_IPV4,
+				       key->remote.s6_addr32[0]);
+	return nla_put_in6_addr(skb, FLEXVPN_ACCESS_A_LOCAL_IPV6, &key->local) ||
+	       nla_put_in6_addr(skb, FLEXVPN_ACCESS_A_REMOTE_IPV6, &key->remote);
+}
+
+static int flexvpn_nl_fill_access(struct sk_buff *skb, struct flexvpn_access *va,
+				  u32 portid, u32 seq, int flags, u8 cmd)
+{
+	const struct flexvpn_endpoint *ep = rtnl_dereference(va->ep);
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &flexvpn_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, FLEXVPN_A_ACCESS);
+	if (!nest)
+		goto cancel;
+	if (nla_put_u32(skb, FLEXVPN_ACCESS_A_IFINDEX, va->dev->ifindex) ||
+	    nla_put_string(skb, FLEXVPN_ACCESS_A_IFNAME, va->dev->name) ||
+	    nla_put_u32(skb, FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX,
+			va->tmpl->dev->ifindex) ||
+	    flexvpn_nl_put_addrs(skb, &ep->key) ||
+	    (ep->key.has_key &&
+	     nla_put_u32(skb, FLEXVPN_ACCESS_A_GRE_KEY, ntohl(ep->key.key))) ||
+	    (va->peer_id &&
+	     nla_put_string(skb, FLEXVPN_ACCESS_A_PEER_ID, va->peer_id)) ||
+	    nla_put_u64_64bit(skb, FLEXVPN_ACCESS_A_OWNER, va->owner,
+			      FLEXVPN_ACCESS_A_PAD) ||
+	    flexvpn_nl_put_stats(skb, va))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static size_t flexvpn_nl_access_size(const struct flexvpn_access *va)
+{
+	return nla_total_size(0) +				/* nest */
+	       3 * nla_total_size(sizeof(u32)) +		/* ifindexes, key */
+	       nla_total_size(IFNAMSIZ) +
+	       2 * nla_total_size(sizeof(struct in6_addr)) +
+	       (va->peer_id ? nla_total_size(strlen(va->peer_id) + 1) : 0) +
+	       nla_total_size_64bit(sizeof(u64)) +		/* owner */
+	       nla_total_size(0) +				/* stats */
+	       (FLEXVPN_STATS_A_MAX - 1) * nla_total_size_64bit(sizeof(u64));
+}
+
+static int flexvpn_nl_fill_template(struct sk_buff *skb,
+				    struct flexvpn_template *tmpl,
+				    u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct net_device *dev = tmpl->dev;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &flexvpn_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, FLEXVPN_A_TEMPLATE);
+	if (!nest)
+		goto cancel;
+	if (nla_put_u32(skb, FLEXVPN_TMPL_A_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, FLEXVPN_TMPL_A_IFNAME, dev->name) ||
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_MTU, tmpl->mtu) ||
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_MTU_EFFECTIVE, dev->mtu) ||
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_UNDERLAY_IFINDEX,
+			tmpl->underlay_ifindex) ||
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_SOURCE_IFINDEX,
+			tmpl->source_ifindex) ||
+	    (tmpl->local4 &&
+	     nla_put_in_addr(skb, FLEXVPN_TMPL_A_LOCAL_IPV4, tmpl->local4)) ||
+	    (!ipv6_addr_any(&tmpl->local6) &&
+	     nla_put_in6_addr(skb, FLEXVPN_TMPL_A_LOCAL_IPV6, &tmpl->local6)) ||
+	    nla_put_u8(skb, FLEXVPN_TMPL_A_GRE_KEY_MODE, tmpl->key_mode) ||
+	    (tmpl->key_mode == FLEXVPN_KEY_FIXED &&
+	     nla_put_u32(skb, FLEXVPN_TMPL_A_GRE_KEY, ntohl(tmpl->key))) ||
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_NHRP_NETWORK_ID,
+			READ_ONCE(tmpl->nhrp_network_id)) ||
+	    nla_put_u8(skb, FLEXVPN_TMPL_A_NHRP_REDIRECT,
+		       READ_ONCE(tmpl->nhrp_redirect)) ||
+	    nla_put_u8(skb, FLEXVPN_TMPL_A_ALLOW_UNPROTECTED,
+		       READ_ONCE(tmpl->allow_unprotected)) ||
+	    nla_put_string(skb, FLEXVPN_TMPL_A_NAME_PREFIX, tmpl->prefix) ||
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_ACCESS_COUNT, tmpl->nr_access))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/**
+ * flexvpn_nl_notify_access - announce an access device on the events group
+ * @va: the device
+ * @cmd: FLEXVPN_CMD_ACCESS_NEW or FLEXVPN_CMD_ACCESS_DEL
+ *
+ * Called under RTNL, in process context.
+ */
+void flexvpn_nl_notify_access(struct flexvpn_access *va, u8 cmd)
+{
+	struct net *net = dev_net(va->dev);
+	struct sk_buff *skb;
+
+	/* deleting ten thousand devices nobody listens for costs nothing */
+	if (!genl_has_listeners(&flexvpn_nl_family, net, FLEXVPN_NLGRP_EVENTS))
+		return;
+	skb = genlmsg_new(flexvpn_nl_access_size(va), GFP_KERNEL);
+	if (!skb)
+		return;
+	if (flexvpn_nl_fill_access(skb, va, 0, 0, 0, cmd)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast_netns(&flexvpn_nl_family, net, skb, 0,
+				FLEXVPN_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+/* ---- templates ---- */
+
+static int flexvpn_nl_template_get_doit(struct sk_buff *skb,
+					struct genl_info *info)
+{
+	struct flexvpn_template *tmpl;
+	struct sk_buff *msg;
+	int ret;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rtnl_lock();
+	tmpl = flexvpn_nl_template(info);
+	if (IS_ERR(tmpl))
+		ret = PTR_ERR(tmpl);
+	else
+		ret = flexvpn_nl_fill_template(msg, tmpl, info->snd_portid,
+					       info->snd_seq, 0,
+					       FLEXVPN_CMD_TEMPLATE_GET);
+	rtnl_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: how many entries earlier parts of the dump sent */
+static int flexvpn_nl_template_get_dumpit(struct sk_buff *skb,
+					  struct netlink_callback *cb)
+{
+	struct flexvpn_net *fn = flexvpn_net(sock_net(skb->sk));
+	struct flexvpn_template *tmpl;
+	long idx = 0;
+
+	rtnl_lock();
+	list_for_each_entry(tmpl, &fn->templates, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		if (flexvpn_nl_fill_template(skb, tmpl,
+					     NETLINK_CB(cb->skb).portid,
+					     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					     FLEXVPN_CMD_TEMPLATE_GET)) {
+			idx--;
+			break;
+		}
+	}
+	rtnl_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+/**
+ * struct flexvpn_tmpl_change - a TEMPLATE_SET request, checked
+ * @tb: its attributes
+ * @underlay: new front-door VRF ifindex
+ * @source: new tunnel source ifindex
+ */
+struct flexvpn_tmpl_change {
+	struct nlattr *tb[FLEXVPN_TMPL_A_MAX + 1];
+	int underlay;
+	int source;
+};
+
+static bool flexvpn_prefix_valid(const char *p)
+{
+	if (!*p)
+		return false;
+	for (; *p; p++) {
+		if (!isalnum(*p) && *p != '_' && *p != '-' && *p != '.')
+			return false;
+	}
+	return true;
+}
+
+static int flexvpn_nl_template_check(struct flexvpn_template *tmpl,
+				     struct flexvpn_tmpl_change *c,
+				     struct netlink_ext_ack *extack)
+{
+	struct net *net = dev_net(tmpl->dev);
+	struct nlattr **tb = c->tb;
+	struct net_device *dev;
+
+	c->underlay = tmpl->underlay_ifindex;
+	c->source = tmpl->source_ifindex;
+
+	if (tb[FLEXVPN_TMPL_A_MTU]) {
+		u32 mtu = nla_get_u32(tb[FLEXVPN_TMPL_A_MTU]);
+
+		if (mtu && (mtu < tmpl->dev->min_mtu ||
+			    mtu > tmpl->dev->max_mtu)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[FLEXVPN_TMPL_A_MTU],
+					    "MTU out of range: 0 (automatic) or 68 to 65439");
+			return -ERANGE;
+		}
+	}
+	if (tb[FLEXVPN_TMPL_A_UNDERLAY_IFINDEX]) {
+		c->underlay = nla_get_u32(tb[FLEXVPN_TMPL_A_UNDERLAY_IFINDEX]);
+		dev = c->underlay ? __dev_get_by_index(net, c->underlay) : NULL;
+		if (c->underlay && (!dev || !netif_is_l3_master(dev))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[FLEXVPN_TMPL_A_UNDERLAY_IFINDEX],
+					    "the underlay must be a VRF device of this namespace");
+			return -EINVAL;
+		}
+	}
+	if (tb[FLEXVPN_TMPL_A_SOURCE_IFINDEX]) {
+		c->source = nla_get_u32(tb[FLEXVPN_TMPL_A_SOURCE_IFINDEX]);
+		dev = c->source ? __dev_get_by_index(net, c->source) : NULL;
+		if (c->source && (!dev || flexvpn_is_template(dev) ||
+				  flexvpn_is_access(dev))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[FLEXVPN_TMPL_A_SOURCE_IFINDEX],
+					    "the tunnel source must be an existing interface that is not a flexvpn device");
+			return -EINVAL;
+		}
+	}
+	if (tb[FLEXVPN_TMPL_A_NAME_PREFIX] &&
+	    !flexvpn_prefix_valid(nla_data(tb[FLEXVPN_TMPL_A_NAME_PREFIX]))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLEXVPN_TMPL_A_NAME_PREFIX],
+				    "the name prefix must be 1 to 8 characters of A-Z a-z 0-9 _ . -");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Settings that change the automatic MTU go first, with the MTU itself:
+ * that is the only step that can fail, and it is undone whole.
+ */
+static int flexvpn_nl_template_apply_mtu(struct flexvpn_template *tmpl,
+					 struct flexvpn_tmpl_change *c,
+					 struct netlink_ext_ack *extack)
+{
+	struct nlattr **tb = c->tb;
+	int old_source = tmpl->source_ifindex;
+	u8 old_mode = tmpl->key_mode;
+	__be32 old_key = tmpl->key;
+	int ret;
+
+	tmpl->source_ifindex = c->source;
+	if (tb[FLEXVPN_TMPL_A_GRE_KEY]) {
+		tmpl->key = htonl(nla_get_u32(tb[FLEXVPN_TMPL_A_GRE_KEY]));
+		tmpl->key_mode = FLEXVPN_KEY_FIXED;
+	}
+	if (tb[FLEXVPN_TMPL_A_GRE_KEY_MODE])
+		tmpl->key_mode = nla_get_u8(tb[FLEXVPN_TMPL_A_GRE_KEY_MODE]);
+
+	ret = flexvpn_template_set_mtu(tmpl, tb[FLEXVPN_TMPL_A_MTU] ?
+				       nla_get_u32(tb[FLEXVPN_TMPL_A_MTU]) :
+				       tmpl->mtu, extack);
+	if (ret) {
+		tmpl->source_ifindex = old_source;
+		tmpl->key_mode = old_mode;
+		tmpl->key = old_key;
+	}
+	return ret;
+}
+
+static int flexvpn_nl_template_set_doit(struct sk_buff *skb,
+					struct genl_info *info)
+{
+	struct flexvpn_tmpl_change c;
+	struct flexvpn_template *tmpl;
+	struct nlattr **tb = c.tb;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, FLEXVPN_A_TEMPLATE)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "give the settings to change in FLEXVPN_A_TEMPLATE");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, FLEXVPN_TMPL_A_MAX,
+			       info->attrs[FLEXVPN_A_TEMPLATE],
+			       flexvpn_tmpl_set_policy, info->extack);
+	if (ret)
+		return ret;
+
+	rtnl_lock();
+	tmpl = flexvpn_nl_template(info);
+	ret = PTR_ERR_OR_ZERO(tmpl);
+	if (!ret)
+		ret = flexvpn_nl_template_check(tmpl, &c, info->extack);
+	if (!ret)
+		ret = flexvpn_nl_template_apply_mtu(tmpl, &c, info->extack);
+	if (ret)
+		goto out;
+
+	/* nothing below can fail */
+	tmpl->underlay_ifindex = c.underlay;
+	if (tb[FLEXVPN_TMPL_A_LOCAL_IPV4])
+		tmpl->local4 = nla_get_in_addr(tb[FLEXVPN_TMPL_A_LOCAL_IPV4]);
+	if (tb[FLEXVPN_TMPL_A_LOCAL_IPV6])
+		tmpl->local6 = nla_get_in6_addr(tb[FLEXVPN_TMPL_A_LOCAL_IPV6]);
+	if (tb[FLEXVPN_TMPL_A_NHRP_NETWORK_ID])
+		WRITE_ONCE(tmpl->nhrp_network_id,
+			   nla_get_u32(tb[FLEXVPN_TMPL_A_NHRP_NETWORK_ID]));
+	if (tb[FLEXVPN_TMPL_A_NHRP_REDIRECT])
+		WRITE_ONCE(tmpl->nhrp_redirect,
+			   nla_get_u8(tb[FLEXVPN_TMPL_A_NHRP_REDIRECT]));
+	if (tb[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED])
+		WRITE_ONCE(tmpl->allow_unprotected,
+			   nla_get_u8(tb[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED]));
+	if (tb[FLEXVPN_TMPL_A_NAME_PREFIX])
+		nla_strscpy(tmpl->prefix, tb[FLEXVPN_TMPL_A_NAME_PREFIX],
+			    sizeof(tmpl->prefix));
+out:
+	rtnl_unlock();
+	return ret;
+}
+
+/* ---- access devices ---- */
+
+static bool flexvpn_addr_usable(const struct flexvpn_ep_key *key, bool remote)
+{
+	const struct in6_addr *a = remote ? &key->remote : &key->local;
+
+	if (key->family == AF_INET)
+		return !ipv4_is_zeronet(a->s6_addr32[0]) &&
+		       !ipv4_is_multicast(a->s6_addr32[0]) &&
+		       !ipv4_is_lbcast(a->s6_addr32[0]);
+	return !ipv6_addr_any(a) && !ipv6_addr_is_multicast(a);
+}
+
+/**
+ * flexvpn_nl_endpoint - the outer endpoint a request describes
+ * @tmpl: template for defaults
+ * @tb: the request's FLEXVPN_A_ACCESS attributes
+ * @cur: the device's current endpoint (ACCESS_SET), NULL for a new device
+ * @key: result
+ * @extack: where to say what is wrong
+ *
+ * Return: 0 or a negative errno.
+ */
+static int flexvpn_nl_endpoint(const struct flexvpn_template *tmpl,
+			       struct nlattr **tb,
+			       const struct flexvpn_ep_key *cur,
+			       struct flexvpn_ep_key *key,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *r4 = tb[FLEXVPN_ACCESS_A_REMOTE_IPV4];
+	struct nlattr *r6 = tb[FLEXVPN_ACCESS_A_REMOTE_IPV6];
+	struct nlattr *l4 = tb[FLEXVPN_ACCESS_A_LOCAL_IPV4];
+	struct nlattr *l6 = tb[FLEXVPN_ACCESS_A_LOCAL_IPV6];
+
+	if (cur)
+		*key = *cur;
+	else
+		memset(key, 0, sizeof(*key));
+
+	if (r4 && r6) {
+		NL_SET_ERR_MSG_ATTR(extack, r6, "give one remote address, IPv4 or IPv6, not both");
+		return -EINVAL;
+	}
+	if (l4 && l6) {
+		NL_SET_ERR_MSG_ATTR(extack, l6, "give one local address, IPv4 or IPv6, not both");
+		return -EINVAL;
+	}
+	if (!r4 && !r6 && !cur) {
+		NL_SET_ERR_MSG_MOD(extack, "the peer's outer address is missing: give REMOTE_IPV4 or REMOTE_IPV6");
+		return -EINVAL;
+	}
+
+	if (r4 || r6) {
+		u16 family = r4 ? AF_INET : AF_INET6;
+
+		/* a new family needs a new local address too */
+		if (key->family != family)
+			memset(&key->local, 0, sizeof(key->local));
+		key->family = family;
+		memset(&key->remote, 0, sizeof(key->remote));
+		nla_memcpy(&key->remote, r4 ?: r6, sizeof(key->remote));
+		if (!flexvpn_addr_usable(key, true)) {
+			NL_SET_ERR_MSG_ATTR(extack, r4 ?: r6, "the remote address must be a unicast address");
+			return -EINVAL;
+		}
+	}
+	if ((l4 && key->family != AF_INET) || (l6 && key->family != AF_INET6)) {
+		NL_SET_ERR_MSG_ATTR(extack, l4 ?: l6, "the local and remote addresses must be of the same family");
+		return -EINVAL;
+	}
+	if (l4 || l6) {
+		memset(&key->local, 0, sizeof(key->local));
+		nla_memcpy(&key->local, l4 ?: l6, sizeof(key->local));
+	} else if (ipv6_addr_any(&key->local)) {
+		if (key->family == AF_INET)
+			key->local.s6_addr32[0] = tmpl->local4;
+		else
+			key->local = tmpl->local6;
+	}
+	if (ipv6_addr_any(&key->local)) {
+		NL_SET_ERR_MSG_MOD(extack, "no local address: give LOCAL_IPV4/LOCAL_IPV6 or set the template's tunnel source address");
+		return -EINVAL;
+	}
+	if (!flexvpn_addr_usable(key, false)) {
+		NL_SET_ERR_MSG_ATTR(extack, l4 ?: l6, "the local address must be a unicast address");
+		return -EINVAL;
+	}
+
+	if (tb[FLEXVPN_ACCESS_A_GRE_KEY]) {
+		key->has_key = 1;
+		key->key = htonl(nla_get_u32(tb[FLEXVPN_ACCESS_A_GRE_KEY]));
+	} else if (!cur && tmpl->key_mode == FLEXVPN_KEY_FIXED) {
+		key->has_key = 1;
+		key->key = tmpl->key;
+	}
+	return 0;
+}
+
+static int flexvpn_nl_parse_access(struct genl_info *info, struct nlattr **tb,
+				   const struct nla_policy *policy, bool required)
+{
+	if (!info->attrs[FLEXVPN_A_ACCESS]) {
+		if (!required)
+			return 0;
+		NL_SET_ERR_MSG_MOD(info->extack, "give the access device's settings in FLEXVPN_A_ACCESS");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, FLEXVPN_ACCESS_A_MAX,
+				info->attrs[FLEXVPN_A_ACCESS], policy,
+				info->extack);
+}
+
+static int flexvpn_nl_access_new_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct nlattr *tb[FLEXVPN_ACCESS_A_MAX + 1];
+	struct flexvpn_access_cfg cfg = {};
+	struct flexvpn_template *tmpl;
+	struct net_device *dev;
+	struct sk_buff *msg;
+	int ret;
+
+	ret = flexvpn_nl_parse_access(info, tb, flexvpn_access_cfg_policy, true);
+	if (ret)
+		return ret;
+	if (tb[FLEXVPN_ACCESS_A_PEER_ID])
+		cfg.peer_id = nla_data(tb[FLEXVPN_ACCESS_A_PEER_ID]);
+	if (tb[FLEXVPN_ACCESS_A_OWNER])
+		cfg.owner = nla_get_u64(tb[FLEXVPN_ACCESS_A_OWNER]);
+
+	/* allocated first, so a created device is always reported */
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	rtnl_lock();
+	tmpl = flexvpn_nl_template(info);
+	ret = PTR_ERR_OR_ZERO(tmpl);
+	if (!ret)
+		ret = flexvpn_nl_endpoint(tmpl, tb, NULL, &cfg.key, info->extack);
+	if (ret)
+		goto err_unlock;
+
+	dev = flexvpn_access_create(tmpl, &cfg, info->extack);
+	if (IS_ERR(dev)) {
+		ret = PTR_ERR(dev);
+		goto err_unlock;
+	}
+	ret = flexvpn_nl_fill_access(msg, netdev_priv(dev), info->snd_portid,
+				     info->snd_seq, 0, FLEXVPN_CMD_ACCESS_NEW);
+	rtnl_unlock();
+	if (ret) {
+		/* cannot happen with NLMSG_GOODSIZE; the device stays */
+		nlmsg_free(msg);
+		return 0;
+	}
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	rtnl_unlock();
+	nlmsg_free(msg);
+	return ret;
+}
+
+static bool flexvpn_nl_filter_match(struct flexvpn_access *va,
+				    struct nlattr **tb)
+{
+	if (tb[FLEXVPN_ACCESS_A_OWNER] &&
+	    va->owner != nla_get_u64(tb[FLEXVPN_ACCESS_A_OWNER]))
+		return false;
+	if (tb[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX] &&
+	    va->tmpl->dev->ifindex !=
+	    nla_get_u32(tb[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX]))
+		return false;
+	return true;
+}
+
+static int flexvpn_nl_access_del_many(struct genl_info *info,
+				      struct nlattr **tb)
+{
+	struct flexvpn_net *fn = flexvpn_net(genl_info_net(info));
+	struct flexvpn_template *tmpl;
+	struct flexvpn_access *va;
+	LIST_HEAD(kill);
+
+	if (!tb[FLEXVPN_ACCESS_A_OWNER] &&
+	    !tb[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "name an access device, or give OWNER and/or TEMPLATE_IFINDEX to delete many");
+		return -EINVAL;
+	}
+	if (tb[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX]) {
+		struct net_device *dev = __dev_get_by_index(fn->net,
+			nla_get_u32(tb[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX]));
+
+		if (!dev || !flexvpn_is_template(dev)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX],
+					    "no virtual-template with this ifindex");
+			return -ENODEV;
+		}
+	}
+
+	list_for_each_entry(tmpl, &fn->templates, node) {
+		list_for_each_entry(va, &tmpl->access_list, node) {
+			if (flexvpn_nl_filter_match(va, tb))
+				flexvpn_access_queue_delete(va, &kill);
+		}
+	}
+	/* one batch: one RCU grace period for all of them */
+	unregister_netdevice_many(&kill);
+	return 0;
+}
+
+static int flexvpn_nl_access_del_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct nlattr *tb[FLEXVPN_ACCESS_A_MAX + 1] = {};
+	struct flexvpn_access *va;
+	int ret;
+
+	ret = flexvpn_nl_parse_access(info, tb, flexvpn_access_filter_policy,
+				      false);
+	if (ret)
+		return ret;
+
+	rtnl_lock();
+	if (!info->attrs[FLEXVPN_A_IFINDEX] && !info->attrs[FLEXVPN_A_IFNAME]) {
+		ret = flexvpn_nl_access_del_many(info, tb);
+	} else {
+		va = flexvpn_nl_access(info);
+		ret = PTR_ERR_OR_ZERO(va);
+		if (!ret)
+			unregister_netdevice(va->dev);
+	}
+	rtnl_unlock();
+	return ret;
+}
+
+static int flexvpn_nl_access_get_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct flexvpn_access *va;
+	struct sk_buff *msg;
+	int ret;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rtnl_lock();
+	va = flexvpn_nl_access(info);
+	ret = PTR_ERR_OR_ZERO(va);
+	if (!ret)
+		ret = flexvpn_nl_fill_access(msg, va, info->snd_portid,
+					     info->snd_seq, 0,
+					     FLEXVPN_CMD_ACCESS_GET);
+	rtnl_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: how many matching devices earlier parts of the dump sent */
+static int flexvpn_nl_access_get_dumpit(struct sk_buff *skb,
+					struct netlink_callback *cb)
+{
+	struct nlattr **attrs = flexvpn_compat_dump_attrs(cb);
+	struct nlattr *tb[FLEXVPN_ACCESS_A_MAX + 1] = {};
+	struct net *net = sock_net(skb->sk);
+	struct net_device *dev;
+	long idx = 0;
+	int ret;
+
+	if (attrs[FLEXVPN_A_ACCESS]) {
+		ret = nla_parse_nested(tb, FLEXVPN_ACCESS_A_MAX,
+				       attrs[FLEXVPN_A_ACCESS],
+				       flexvpn_access_filter_policy, cb->extack);
+		if (ret)
+			return ret;
+	}
+
+	rtnl_lock();
+	for_each_netdev(net, dev) {
+		if (!flexvpn_is_access(dev) ||
+		    !flexvpn_nl_filter_match(netdev_priv(dev), tb))
+			continue;
+		if (idx++ < cb->args[0])
+			continue;
+		if (flexvpn_nl_fill_access(skb, netdev_priv(dev),
+					   NETLINK_CB(cb->skb).portid,
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					   FLEXVPN_CMD_ACCESS_GET)) {
+			idx--;
+			break;
+		}
+	}
+	rtnl_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int flexvpn_nl_access_set_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct nlattr *tb[FLEXVPN_ACCESS_A_MAX + 1];
+	const struct flexvpn_endpoint *ep;
+	struct flexvpn_access *va;
+	struct flexvpn_ep_key key;
+	char *peer_id = NULL;
+	int ret;
+
+	ret = flexvpn_nl_parse_access(info, tb, flexvpn_access_cfg_policy, true);
+	if (ret)
+		return ret;
+	if (tb[FLEXVPN_ACCESS_A_PEER_ID]) {
+		peer_id = nla_strdup(tb[FLEXVPN_ACCESS_A_PEER_ID], GFP_KERNEL);
+		if (!peer_id)
+			return -ENOMEM;
+	}
+
+	rtnl_lock();
+	va = flexvpn_nl_access(info);
+	ret = PTR_ERR_OR_ZERO(va);
+	if (ret)
+		goto out;
+	ep = rtnl_dereference(va->ep);
+	ret = flexvpn_nl_endpoint(va->tmpl, tb, &ep->key, &key, info->extack);
+	if (!ret)
+		ret = flexvpn_access_set_endpoint(va, &key, info->extack);
+	if (ret)
+		goto out;
+
+	/* nothing below can fail */
+	if (peer_id) {
+		kfree(va->peer_id);
+		va->peer_id = peer_id;
+		peer_id = NULL;
+	}
+	if (tb[FLEXVPN_ACCESS_A_OWNER])
+		va->owner = nla_get_u64(tb[FLEXVPN_ACCESS_A_OWNER]);
+out:
+	rtnl_unlock();
+	kfree(peer_id);
+	return ret;
+}
+
+/* GENL_UNS_ADMIN_PERM: CAP_NET_ADMIN over the namespace's owning user ns */
+static const struct genl_ops flexvpn_nl_ops[] = {
+	{
+		.cmd = FLEXVPN_CMD_TEMPLATE_GET,
+		.doit = flexvpn_nl_template_get_doit,
+		.dumpit = flexvpn_nl_template_get_dumpit,
+		.policy = flexvpn_dev_policy,
+		.maxattr = FLEXVPN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLEXVPN_CMD_TEMPLATE_SET,
+		.doit = flexvpn_nl_template_set_doit,
+		.policy = flexvpn_tmpl_set_op_policy,
+		.maxattr = FLEXVPN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLEXVPN_CMD_ACCESS_NEW,
+		.doit = flexvpn_nl_access_new_doit,
+		.policy = flexvpn_access_cfg_op_policy,
+		.maxattr = FLEXVPN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLEXVPN_CMD_ACCESS_DEL,
+		.doit = flexvpn_nl_access_del_doit,
+		.policy = flexvpn_access_filter_op_policy,
+		.maxattr = FLEXVPN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLEXVPN_CMD_ACCESS_GET,
+		.doit = flexvpn_nl_access_get_doit,
+		.dumpit = flexvpn_nl_access_get_dumpit,
+		.policy = flexvpn_access_filter_op_policy,
+		.maxattr = FLEXVPN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLEXVPN_CMD_ACCESS_SET,
+		.doit = flexvpn_nl_access_set_doit,
+		.policy = flexvpn_access_cfg_op_policy,
+		.maxattr = FLEXVPN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group flexvpn_nl_mcgrps[] = {
+	[FLEXVPN_NLGRP_EVENTS] = {
+		.name = FLEXVPN_MCGRP_EVENTS,
+		/* events name peers: for administrators of the namespace only */
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+static struct genl_family flexvpn_nl_family __ro_after_init = {
+	.name = FLEXVPN_GENL_NAME,
+	.version = FLEXVPN_GENL_VERSION,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = flexvpn_nl_ops,
+	.n_ops = ARRAY_SIZE(flexvpn_nl_ops),
+	/* strict checking of every operation: unknown attributes are errors */
+	.resv_start_op = FLEXVPN_CMD_MAX + 1,
+	.mcgrps = flexvpn_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(flexvpn_nl_mcgrps),
+};
+
+int flexvpn_nl_init(void)
+{
+	return genl_register_family(&flexvpn_nl_family);
+}
+
+void flexvpn_nl_uninit(void)
+{
+	genl_unregister_family(&flexvpn_nl_family);
+}
