@@ -936,8 +936,9 @@ static struct genl_family flexvpn_nl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = flexvpn_nl_ops,
 	.n_ops = ARRAY_SIZE(flexvpn_nl_ops),
-	/* strict checking of every operation: unknown attributes are errors */
-	.resv_start_op = FLEXVPN_CMD_MAX + 1,
+	/* resv_start_op 0: every operation is checked strictly; unknown
+	 * attributes and stray header bits are errors
+	 */
 	.mcgrps = flexvpn_nl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(flexvpn_nl_mcgrps),
 };
