@@ -215,6 +215,8 @@ static int flexvpn_nl_fill_access(struct sk_buff *skb, struct flexvpn_access *va
 	    nla_put_string(skb, FLEXVPN_ACCESS_A_IFNAME, va->dev->name) ||
 	    nla_put_u32(skb, FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX,
 			va->tmpl->dev->ifindex) ||
+	    nla_put_string(skb, FLEXVPN_ACCESS_A_TEMPLATE_IFNAME,
+			   va->tmpl->dev->name) ||
 	    flexvpn_nl_put_addrs(skb, &ep->key) ||
 	    (ep->key.has_key &&
 	     nla_put_u32(skb, FLEXVPN_ACCESS_A_GRE_KEY, ntohl(ep->key.key))) ||
@@ -237,7 +239,7 @@ static size_t flexvpn_nl_access_size(const struct flexvpn_access *va)
 {
 	return nla_total_size(0) +				/* nest */
 	       3 * nla_total_size(sizeof(u32)) +		/* ifindexes, key */
-	       nla_total_size(IFNAMSIZ) +
+	       2 * nla_total_size(IFNAMSIZ) +
 	       2 * nla_total_size(sizeof(struct in6_addr)) +
 	       (va->peer_id ? nla_total_size(strlen(va->peer_id) + 1) : 0) +
 	       nla_total_size_64bit(sizeof(u64)) +		/* owner */

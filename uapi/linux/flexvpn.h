@@ -185,6 +185,8 @@ enum flexvpn_template_attr {
  *	IKE_SA's unique id here); a filter in ACCESS_GET dumps and ACCESS_DEL
  * @FLEXVPN_ACCESS_A_STATS: nest, enum flexvpn_stats_attr, read only
  * @FLEXVPN_ACCESS_A_PAD: padding for 64-bit attributes
+ * @FLEXVPN_ACCESS_A_TEMPLATE_IFNAME: string, read only: the template's name
+ *	(events carry it because a deleted template can no longer be looked up)
  */
 enum flexvpn_access_attr {
 	FLEXVPN_ACCESS_A_UNSPEC,
@@ -200,6 +202,7 @@ enum flexvpn_access_attr {
 	FLEXVPN_ACCESS_A_OWNER,
 	FLEXVPN_ACCESS_A_STATS,
 	FLEXVPN_ACCESS_A_PAD,
+	FLEXVPN_ACCESS_A_TEMPLATE_IFNAME,
 
 	__FLEXVPN_ACCESS_A_MAX,
 	FLEXVPN_ACCESS_A_MAX = __FLEXVPN_ACCESS_A_MAX - 1
