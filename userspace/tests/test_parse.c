@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the command-line parsing: numbers, addresses, names,
+ * keyword tables, and what whole command lines turn into (the model structs
+ * and the exact usage errors).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "parse.h"
+#include "subcommands.h"
+#include "tap.h"
+
+/* The command-line parsers, each filling a model the checks look at */
+static struct fv_template tmpl;
+static struct fv_access acc;
+static const char *dev;
+
+typedef int parse_fn(int argc, char *argv[]);
+
+static int tmpl_set(int argc, char *argv[])
+{
+	return template_set_parse(argc, argv, &tmpl);
+}
+
+static int acc_add(int argc, char *argv[])
+{
+	return access_add_parse(argc, argv, &acc);
+}
+
+static int acc_set(int argc, char *argv[])
+{
+	return access_set_parse(argc, argv, &acc);
+}
+
+static int acc_target(int argc, char *argv[])
+{
+	return access_target_parse(argc, argv, &dev, &acc);
+}
+
+/* Runs @fn on the words of @line; what it printed on stderr goes to *err */
+static int run(parse_fn *fn, const char *line, char **err)
+{
+	struct words *w = words(line);
+	struct capture c;
+	int ret;
+
+	capture_begin(&c, &stderr);
+	ret = fn(w->argc, w->argv);
+	*err = capture_end(&c);
+	return ret;
+}
+
+static bool parses(parse_fn *fn, const char *line)
+{
+	char *err;
+	int ret = run(fn, line, &err);
+	bool pass = ok(!ret && !*err, "parses: %s", line);
+
+	if (!pass)
+		tap_diag("stderr", err);
+	free(err);
+	return pass;
+}
+
+static void fails(parse_fn *fn, const char *line, int status, const char *msg)
+{
+	char name[256], *err;
+	int ret = run(fn, line, &err);
+
+	snprintf(name, sizeof(name), "rejects with status %d: %s", status,
+		 line);
+	is_int(ret, status, name);
+	snprintf(name, sizeof(name), "message for: %s", line);
+	is_str(err, msg, name);
+	free(err);
+}
+
+static void test_u32(void)
+{
+	uint32_t v = 0;
+
+	ok(!parse_u32("1400", 68, 65535, &v) && v == 1400, "u32: decimal");
+	ok(!parse_u32("68", 68, 65535, &v) && v == 68, "u32: minimum");
+	ok(parse_u32("67", 68, 65535, &v) == -EINVAL, "u32: below minimum");
+	ok(!parse_u32("65535", 68, 65535, &v) && v == 65535, "u32: maximum");
+	ok(parse_u32("65536", 68, 65535, &v) == -EINVAL, "u32: above maximum");
+	ok(!parse_u32("0x10", 0, UINT32_MAX, &v) && v == 16, "u32: hex");
+	ok(!parse_u32("0XfF", 0, UINT32_MAX, &v) && v == 255, "u32: HEX");
+	ok(!parse_u32("010", 0, UINT32_MAX, &v) && v == 10,
+	   "u32: leading zero is decimal, not octal");
+	ok(!parse_u32("4294967295", 0, UINT32_MAX, &v) && v == UINT32_MAX,
+	   "u32: 2^32-1");
+	ok(parse_u32("4294967296", 0, UINT32_MAX, &v) == -EINVAL,
+	   "u32: 2^32 overflows");
+}
+
+static void test_number_syntax(void)
+{
+	static const char *const bad[] = {
+		"", "-1", "+1", " 1", "1 ", "1x", "0x", "0x0x5", "1.5", "abc",
+	};
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ok(parse_u32(bad[i], 0, UINT32_MAX, &v) == -EINVAL,
+		   "number: rejects \"%s\"", bad[i]);
+}
+
+static void test_u64(void)
+{
+	uint64_t v = 0;
+
+	ok(!parse_u64("18446744073709551615", &v) && v == UINT64_MAX,
+	   "u64: 2^64-1");
+	ok(parse_u64("18446744073709551616", &v) == -EINVAL,
+	   "u64: 2^64 overflows");
+	ok(!parse_u64("0xffffffffffffffff", &v) && v == UINT64_MAX,
+	   "u64: hex 2^64-1");
+	ok(parse_u64("0x10000000000000000", &v) == -EINVAL,
+	   "u64: hex 2^64 overflows");
+	ok(parse_u64("-1", &v) == -EINVAL, "u64: no wrap-around of -1");
+}
+
+static void test_ip(void)
+{
+	union fv_ip ip;
+	struct fv_ips ips = { 0 };
+	uint32_t present = 0;
+
+	ok(parse_ip("192.0.2.1", &ip) == AF_INET &&
+	   ip.v4.s_addr == htonl(0xc0000201), "ip: IPv4");
+	ok(parse_ip("2001:db8::1", &ip) == AF_INET6 &&
+	   ip.v6.s6_addr[0] == 0x20 && ip.v6.s6_addr[15] == 1, "ip: IPv6");
+	ok(parse_ip("192.0.2", &ip) == -EINVAL, "ip: short IPv4");
+	ok(parse_ip("2001:db8::g", &ip) == -EINVAL, "ip: bad IPv6");
+	ok(parse_ip("", &ip) == -EINVAL, "ip: empty");
+	ok(!parse_ips("2001:db8::2", &ips, &present, 3, 4) &&
+	   present == BIT(4), "ips: IPv6 marks the IPv6 attribute only");
+	ok(!parse_ips("192.0.2.2", &ips, &present, 3, 4) &&
+	   present == (BIT(3) | BIT(4)), "ips: IPv4 marks the IPv4 attribute");
+}
+
+static void test_names(void)
+{
+	ok(valid_prefix("va"), "prefix: \"va\"");
+	ok(valid_prefix("a"), "prefix: one character");
+	ok(valid_prefix("abcdefgh"), "prefix: FLEXVPN_PREFIX_MAXLEN characters");
+	ok(!valid_prefix("abcdefghi"), "prefix: one too many");
+	ok(!valid_prefix(""), "prefix: empty");
+	ok(valid_prefix("Sp_.-9"), "prefix: every allowed kind of character");
+	ok(!valid_prefix("v a") && !valid_prefix("v/a") && !valid_prefix("v:a"),
+	   "prefix: blank, slash, colon");
+	ok(!valid_ifname(""), "ifname: empty");
+	ok(valid_ifname("abcdefghijklmno"), "ifname: 15 characters");
+	ok(!valid_ifname("abcdefghijklmnop"), "ifname: 16 characters");
+}
+
+static void test_choices(void)
+{
+	unsigned int v = 9;
+
+	ok(!parse_choice("on", onoff_choices, &v) && v == 1, "choice: on");
+	ok(!parse_choice("off", onoff_choices, &v) && v == 0, "choice: off");
+	ok(parse_choice("ON", onoff_choices, &v) == -EINVAL &&
+	   parse_choice("o", onoff_choices, &v) == -EINVAL,
+	   "choice: no other case, no abbreviation");
+	is_str(choice_word(unprotected_choices, 1), "accept",
+	       "choice: the parsing table also names values");
+	ok(!choice_word(onoff_choices, 7), "choice: unknown value");
+}
+
+static void test_template_set(void)
+{
+	if (parses(tmpl_set, "vt1 mtu auto"))
+		ok(tmpl.present == BIT(FLEXVPN_TMPL_A_MTU) && !tmpl.mtu,
+		   "mtu auto is MTU 0");
+	if (parses(tmpl_set, "vt1 underlay none source eth0"))
+		ok(tmpl.present == (BIT(FLEXVPN_TMPL_A_UNDERLAY_IFINDEX) |
+				    BIT(FLEXVPN_TMPL_A_SOURCE_IFINDEX)) &&
+		   !tmpl.underlay && tmpl.source == 8,
+		   "underlay none is 0, source is resolved to its ifindex");
+	if (parses(tmpl_set, "vt1 underlay vrf-out"))
+		ok(tmpl.underlay == 7, "underlay is resolved to its ifindex");
+	if (parses(tmpl_set, "vt1 local none"))
+		ok(tmpl.present == (BIT(FLEXVPN_TMPL_A_LOCAL_IPV4) |
+				    BIT(FLEXVPN_TMPL_A_LOCAL_IPV6)),
+		   "local none clears both families");
+	if (parses(tmpl_set, "vt1 local 2001:db8::1"))
+		ok(tmpl.present == BIT(FLEXVPN_TMPL_A_LOCAL_IPV6),
+		   "local IPv6 sets the IPv6 attribute only");
+	if (parses(tmpl_set, "vt1 key none"))
+		ok(tmpl.present == BIT(FLEXVPN_TMPL_A_GRE_KEY_MODE) &&
+		   tmpl.key_mode == FLEXVPN_KEY_NONE, "key none is the mode");
+	if (parses(tmpl_set, "vt1 key 0x2a"))
+		ok(tmpl.present == BIT(FLEXVPN_TMPL_A_GRE_KEY) &&
+		   tmpl.key == 42, "key N is the key alone");
+	if (parses(tmpl_set, "vt1 nhrp-redirect on unprotected accept "
+			     "nhrp-network-id 9 prefix spoke"))
+		ok(tmpl.nhrp_redirect == 1 && tmpl.allow_unprotected == 1 &&
+		   tmpl.nhrp_network_id == 9 && !strcmp(tmpl.prefix, "spoke"),
+		   "nhrp and policy settings");
+}
+
+static void test_template_set_errors(void)
+{
+	fails(tmpl_set, "vt1 mtu abc", EXIT_USAGE,
+	      "Error: \"mtu\" expects a number between 68 and 65535 or "
+	      "\"auto\", not \"abc\"\n");
+	fails(tmpl_set, "vt1 mtu 65536", EXIT_USAGE,
+	      "Error: \"mtu\" expects a number between 68 and 65535 or "
+	      "\"auto\", not \"65536\"\n");
+	fails(tmpl_set, "vt1 mtu", EXIT_USAGE,
+	      "Error: \"mtu\" expects a number between 68 and 65535 or "
+	      "\"auto\"\n");
+	fails(tmpl_set, "vt1 mtu 1400 mtu 1300", EXIT_USAGE,
+	      "Error: \"mtu\" given twice\n");
+	fails(tmpl_set, "vt1 colour blue", EXIT_USAGE,
+	      "Error: unknown keyword \"colour\"\n");
+	fails(tmpl_set, "vt1 underlay nosuch", EXIT_REFUSED,
+	      "Error: cannot find device \"nosuch\"\n");
+	fails(tmpl_set, "vt1 nhrp-redirect yes", EXIT_USAGE,
+	      "Error: \"nhrp-redirect\" expects \"on\" or \"off\", "
+	      "not \"yes\"\n");
+	fails(tmpl_set, "vt1 prefix toolongprefix", EXIT_USAGE,
+	      "Error: \"prefix\" expects 1 to 8 characters out of "
+	      "A-Z a-z 0-9 _ . -, not \"toolongprefix\"\n");
+	fails(tmpl_set, "vt1 key -1", EXIT_USAGE,
+	      "Error: \"key\" expects a number between 0 and 4294967295 or "
+	      "\"none\", not \"-1\"\n");
+	fails(tmpl_set, "abcdefghijklmnopq mtu 1400", EXIT_USAGE,
+	      "Error: \"abcdefghijklmnopq\" is not a device name "
+	      "(1 to 15 characters)\n");
+}
+
+static void test_access(void)
+{
+	if (parses(acc_add, "vt1 remote 2001:db8::2 local 2001:db8::1 key 7 "
+			    "peer-id spoke1 owner 0x1f"))
+		ok(acc.present == (BIT(FLEXVPN_ACCESS_A_REMOTE_IPV6) |
+				   BIT(FLEXVPN_ACCESS_A_LOCAL_IPV6) |
+				   BIT(FLEXVPN_ACCESS_A_GRE_KEY) |
+				   BIT(FLEXVPN_ACCESS_A_PEER_ID) |
+				   BIT(FLEXVPN_ACCESS_A_OWNER)) &&
+		   acc.key == 7 && acc.owner == 0x1f &&
+		   !strcmp(acc.peer_id, "spoke1"), "access add: every keyword");
+	fails(acc_add, "vt1 key 7", EXIT_USAGE,
+	      "Error: \"remote\" is required\n");
+	fails(acc_add, "vt1 remote 192.0.2.2 local 2001:db8::1", EXIT_USAGE,
+	      "Error: \"local\" must be of the same family as \"remote\"\n");
+	fails(acc_add, "vt1 remote 192.0.2.300", EXIT_USAGE,
+	      "Error: \"remote\" expects an IPv4 or IPv6 address, "
+	      "not \"192.0.2.300\"\n");
+	fails(acc_set, "va1 key 7", EXIT_USAGE,
+	      "Error: unknown keyword \"key\"\n");
+	parses(acc_set, "va1 local 192.0.2.9");
+	if (parses(acc_target, "va1"))
+		ok(dev && !strcmp(dev, "va1") && !acc.present,
+		   "target: a device");
+	if (parses(acc_target, "owner 5 template vt1"))
+		ok(!dev && acc.owner == 5 && acc.template_ifindex == 5,
+		   "target: filters, the template resolved");
+	if (parses(acc_target, "va1 owner 5"))
+		ok(dev && has(acc.present, FLEXVPN_ACCESS_A_OWNER),
+		   "target: a device and a filter");
+	fails(acc_target, "template nosuch", EXIT_REFUSED,
+	      "Error: cannot find device \"nosuch\"\n");
+}
+
+static void test_peer_id_length(void)
+{
+	char line[512], *err;
+
+	snprintf(line, sizeof(line), "vt1 remote 192.0.2.2 peer-id %0255d", 0);
+	ok(!run(acc_add, line, &err) && strlen(acc.peer_id) == 255,
+	   "peer-id: FLEXVPN_PEER_ID_MAXLEN bytes");
+	free(err);
+	snprintf(line, sizeof(line), "vt1 remote 192.0.2.2 peer-id %0256d", 0);
+	ok(run(acc_add, line, &err) == EXIT_USAGE,
+	   "peer-id: 256 bytes is one too many");
+	free(err);
+}
+
+int main(void)
+{
+	test_u32();
+	test_number_syntax();
+	test_u64();
+	test_ip();
+	test_names();
+	test_choices();
+	test_template_set();
+	test_template_set_errors();
+	test_access();
+	test_peer_id_length();
+	return tap_done();
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the output: the text lines of docs/cli.md, their JSON
+ * twins, escaping, absent fields, lists and pretty printing.
+ */
+#include <arpa/inet.h>
+
+#include "print.h"
+#include "tap.h"
+
+static struct fv_template example_template(void)
+{
+	struct fv_template t = {
+		.present = BIT(FLEXVPN_TMPL_A_IFINDEX) |
+			   BIT(FLEXVPN_TMPL_A_IFNAME) |
+			   BIT(FLEXVPN_TMPL_A_MTU) |
+			   BIT(FLEXVPN_TMPL_A_MTU_EFFECTIVE) |
+			   BIT(FLEXVPN_TMPL_A_UNDERLAY_IFINDEX) |
+			   BIT(FLEXVPN_TMPL_A_SOURCE_IFINDEX) |
+			   BIT(FLEXVPN_TMPL_A_LOCAL_IPV4) |
+			   BIT(FLEXVPN_TMPL_A_LOCAL_IPV6) |
+			   BIT(FLEXVPN_TMPL_A_GRE_KEY_MODE) |
+			   BIT(FLEXVPN_TMPL_A_GRE_KEY) |
+			   BIT(FLEXVPN_TMPL_A_NHRP_NETWORK_ID) |
+			   BIT(FLEXVPN_TMPL_A_NHRP_REDIRECT) |
+			   BIT(FLEXVPN_TMPL_A_ALLOW_UNPROTECTED) |
+			   BIT(FLEXVPN_TMPL_A_NAME_PREFIX) |
+			   BIT(FLEXVPN_TMPL_A_ACCESS_COUNT),
+		.ifindex = 5,
+		.ifname = "vt1",
+		.mtu_effective = 1418,
+		.key_mode = FLEXVPN_KEY_NONE,
+		.prefix = "va",
+		.access_count = 2,
+	};
+
+	inet_pton(AF_INET, "192.0.2.1", &t.local.v4);
+	return t;
+}
+
+static struct fv_access example_access(void)
+{
+	struct fv_access a = {
+		.present = BIT(FLEXVPN_ACCESS_A_IFINDEX) |
+			   BIT(FLEXVPN_ACCESS_A_IFNAME) |
+			   BIT(FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX) |
+			   BIT(FLEXVPN_ACCESS_A_REMOTE_IPV4) |
+			   BIT(FLEXVPN_ACCESS_A_LOCAL_IPV4) |
+			   BIT(FLEXVPN_ACCESS_A_PEER_ID) |
+			   BIT(FLEXVPN_ACCESS_A_OWNER) |
+			   BIT(FLEXVPN_ACCESS_A_STATS),
+		.ifindex = 10,
+		.ifname = "va1",
+		.template_ifindex = 5,
+		.peer_id = "spoke1.example",
+		.owner = 1,
+	};
+
+	inet_pton(AF_INET, "192.0.2.2", &a.remote.v4);
+	inet_pton(AF_INET, "192.0.2.1", &a.local.v4);
+	a.stats[FLEXVPN_STATS_A_RX_PACKETS] = 10;
+	a.stats[FLEXVPN_STATS_A_RX_BYTES] = 840;
+	a.stats[FLEXVPN_STATS_A_TX_PACKETS] = 10;
+	a.stats[FLEXVPN_STATS_A_TX_BYTES] = 840;
+	return a;
+}
+
+/* Output in memory: begin, print, end */
+struct render {
+	struct out out;
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static struct out *render_begin(struct render *r, enum out_mode mode)
+{
+	r->f = open_memstream(&r->buf, &r->len);
+	out_mode = mode;
+	out_init(&r->out, r->f);
+	return &r->out;
+}
+
+static char *render_end(struct render *r)
+{
+	fclose(r->f);
+	return r->buf;
+}
+
+static void check(struct render *r, const char *want, const char *name)
+{
+	char *got = render_end(r);
+
+	is_str(got, want, name);
+	free(got);
+}
+
+static void test_template(void)
+{
+	struct fv_template t = example_template();
+	struct render r;
+
+	print_template(render_begin(&r, OUT_TEXT), &t);
+	check(&r, "vt1: mtu 1418 (auto) underlay none source none "
+		  "local 192.0.2.1 key none nhrp-network-id 0 "
+		  "nhrp-redirect off unprotected drop prefix va access 2\n",
+	      "template: the text line of cli.md");
+	print_template(render_begin(&r, OUT_JSON), &t);
+	check(&r, "{\"ifname\":\"vt1\",\"mtu\":1418,\"mtu_auto\":true,"
+		  "\"underlay\":null,\"source\":null,\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"nhrp_network_id\":0,"
+		  "\"nhrp_redirect\":false,\"unprotected\":\"drop\","
+		  "\"prefix\":\"va\",\"access\":2}\n",
+	      "template: its JSON twin");
+}
+
+/* Everything set the other way: names, numbers, two local addresses */
+static struct fv_template other_template(void)
+{
+	struct fv_template t = example_template();
+
+	t.mtu = t.mtu_effective = 1400;
+	t.underlay = 7;
+	t.source = 99;
+	inet_pton(AF_INET6, "2001:db8::1", &t.local.v6);
+	t.key_mode = FLEXVPN_KEY_FIXED;
+	t.key = 42;
+	t.nhrp_network_id = 9;
+	t.nhrp_redirect = 1;
+	t.allow_unprotected = 1;
+	return t;
+}
+
+static void test_template_other(void)
+{
+	struct fv_template t = other_template();
+	struct render r;
+
+	print_template(render_begin(&r, OUT_TEXT), &t);
+	check(&r, "vt1: mtu 1400 underlay vrf-out source 99 "
+		  "local 192.0.2.1 local 2001:db8::1 key 42 "
+		  "nhrp-network-id 9 nhrp-redirect on unprotected accept "
+		  "prefix va access 2\n",
+	      "template: fixed MTU, unknown ifindex, both families, a key");
+	print_template(render_begin(&r, OUT_JSON), &t);
+	check(&r, "{\"ifname\":\"vt1\",\"mtu\":1400,\"mtu_auto\":false,"
+		  "\"underlay\":\"vrf-out\",\"source\":\"99\","
+		  "\"local\":\"192.0.2.1\",\"local6\":\"2001:db8::1\","
+		  "\"key\":42,\"nhrp_network_id\":9,"
+		  "\"nhrp_redirect\":true,\"unprotected\":\"accept\","
+		  "\"prefix\":\"va\",\"access\":2}\n",
+	      "template: the same in JSON");
+}
+
+static void test_template_sparse(void)
+{
+	struct fv_template t = {
+		.present = BIT(FLEXVPN_TMPL_A_IFINDEX), .ifindex = 5
+	};
+	struct render r;
+
+	print_template(render_begin(&r, OUT_TEXT), &t);
+	check(&r, "vt1:\n",
+	      "template: what an old module didn't send is left out");
+	print_template(render_begin(&r, OUT_JSON), &t);
+	check(&r, "{\"ifname\":\"vt1\"}\n", "template: the same in JSON");
+}
+
+static void test_access_text(void)
+{
+	struct fv_access a = example_access();
+	struct render r;
+
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, false);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x1\n",
+	      "access list: the line of cli.md");
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, true);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x1\n"
+		  "    rx packets 10 bytes 840 unprotected 0 policy 0 invalid 0\n"
+		  "    tx packets 10 bytes 840 no-route 0 too-big 0 invalid 0\n",
+	      "access show: the lines of cli.md");
+	print_access(render_begin(&r, OUT_TEXT), &a, "new", false);
+	check(&r, "new va1 template vt1 remote 192.0.2.2 local 192.0.2.1 "
+		  "key none peer-id spoke1.example owner 0x1\n",
+	      "monitor: an event line");
+	print_new_access(render_begin(&r, OUT_TEXT), &a);
+	check(&r, "va1\n", "access add: the name alone");
+	a.present |= BIT(FLEXVPN_ACCESS_A_TEMPLATE_IFNAME);
+	strcpy(a.template_ifname, "vt-old");
+	a.template_ifindex = 99;
+	print_access(render_begin(&r, OUT_JSON), &a, "del", false);
+	check(&r, "{\"event\":\"del\",\"ifname\":\"va1\","
+		  "\"template\":\"vt-old\",\"remote\":\"192.0.2.2\","
+		  "\"local\":\"192.0.2.1\",\"key\":null,"
+		  "\"peer_id\":\"spoke1.example\",\"owner\":1}\n",
+	      "access: the template's name as the kernel sent it");
+}
+
+static void test_access_json(void)
+{
+	struct fv_access a = example_access();
+	struct render r;
+	int i;
+
+	for (i = 1; i <= FLEXVPN_STATS_A_TX_INVALID; i++)
+		a.stats[i] = i;
+	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
+	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,"
+		  "\"stats\":{\"rx_packets\":1,\"rx_bytes\":2,"
+		  "\"rx_unprotected\":5,\"rx_policy\":6,\"rx_invalid\":7,"
+		  "\"tx_packets\":3,\"tx_bytes\":4,\"tx_no_route\":8,"
+		  "\"tx_too_big\":9,\"tx_invalid\":10}}\n",
+	      "access show: JSON, each counter under its key");
+	print_access(render_begin(&r, OUT_JSON), &a, "del", false);
+	check(&r, "{\"event\":\"del\",\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1}\n",
+	      "monitor: a JSON event on one line");
+	print_new_access(render_begin(&r, OUT_JSON), &a);
+	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1}\n",
+	      "access add: the whole device in JSON");
+}
+
+static void test_access_sparse(void)
+{
+	struct fv_access a = {
+		.present = BIT(FLEXVPN_ACCESS_A_IFINDEX) |
+			   BIT(FLEXVPN_ACCESS_A_REMOTE_IPV6) |
+			   BIT(FLEXVPN_ACCESS_A_GRE_KEY) |
+			   BIT(FLEXVPN_ACCESS_A_OWNER),
+		.ifindex = 77,
+		.key = 4294967295U,
+		.owner = UINT64_MAX,
+	};
+	struct render r;
+
+	inet_pton(AF_INET6, "2001:db8::2", &a.remote.v6);
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, true);
+	check(&r, "77 remote 2001:db8::2 local none key 4294967295 "
+		  "peer-id none owner 0xffffffffffffffff\n",
+	      "access: no name, IPv6, no local, the largest key and owner");
+	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
+	check(&r, "{\"ifname\":\"77\",\"remote\":\"2001:db8::2\","
+		  "\"local\":null,\"key\":4294967295,\"peer_id\":null,"
+		  "\"owner\":18446744073709551615}\n",
+	      "access: the same in JSON");
+}
+
+/* A peer chooses its identity: nothing in it may drive the terminal */
+static void test_escaping(void)
+{
+	struct fv_access a = example_access();
+	struct render r;
+
+	strcpy(a.peer_id, "C=CH, CN=\"x\\y\"\n\x01\x7f");
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, false);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id C=CH, CN=\"x\\y\"\\x0a\\x01\\x7f owner 0x1\n",
+	      "text: control characters as \\xNN");
+	print_access(render_begin(&r, OUT_JSON), &a, NULL, false);
+	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,"
+		  "\"peer_id\":\"C=CH, CN=\\\"x\\\\y\\\"\\n\\u0001\\u007f\","
+		  "\"owner\":1}\n",
+	      "JSON: quotes, backslashes and control characters escaped");
+}
+
+static void test_lists(void)
+{
+	struct fv_access a = example_access();
+	struct render r;
+	struct out *o;
+
+	o = render_begin(&r, OUT_JSON);
+	out_list_begin(o);
+	out_list_end(o, true);
+	check(&r, "[]\n", "list: nothing found is an empty array");
+	o = render_begin(&r, OUT_JSON);
+	out_list_begin(o);
+	out_list_end(o, false);
+	check(&r, "", "list: a refused request prints no array");
+	o = render_begin(&r, OUT_TEXT);
+	out_list_begin(o);
+	out_list_end(o, true);
+	check(&r, "", "list: text prints nothing for nothing");
+	a.present &= ~BIT(FLEXVPN_ACCESS_A_STATS);
+	o = render_begin(&r, OUT_JSON);
+	out_list_begin(o);
+	print_access(o, &a, NULL, true);
+	a.present &= ~BIT(FLEXVPN_ACCESS_A_OWNER);
+	print_access(o, &a, NULL, true);
+	out_list_end(o, true);
+	check(&r, "[{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1},"
+		  "{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\"}]\n",
+	      "list: two objects, one array");
+}
+
+static void test_pretty(void)
+{
+	struct fv_access a = example_access();
+	struct render r;
+	struct out *o;
+
+	o = render_begin(&r, OUT_JSON_PRETTY);
+	out_list_begin(o);
+	print_access(o, &a, NULL, true);
+	out_list_end(o, true);
+	check(&r, "[\n"
+		  "  {\n"
+		  "    \"ifname\": \"va1\",\n"
+		  "    \"template\": \"vt1\",\n"
+		  "    \"remote\": \"192.0.2.2\",\n"
+		  "    \"local\": \"192.0.2.1\",\n"
+		  "    \"key\": null,\n"
+		  "    \"peer_id\": \"spoke1.example\",\n"
+		  "    \"owner\": 1,\n"
+		  "    \"stats\": {\n"
+		  "      \"rx_packets\": 10,\n"
+		  "      \"rx_bytes\": 840,\n"
+		  "      \"rx_unprotected\": 0,\n"
+		  "      \"rx_policy\": 0,\n"
+		  "      \"rx_invalid\": 0,\n"
+		  "      \"tx_packets\": 10,\n"
+		  "      \"tx_bytes\": 840,\n"
+		  "      \"tx_no_route\": 0,\n"
+		  "      \"tx_too_big\": 0,\n"
+		  "      \"tx_invalid\": 0\n"
+		  "    }\n"
+		  "  }\n"
+		  "]\n",
+	      "pretty JSON: two-space indentation, one member a line");
+	o = render_begin(&r, OUT_JSON_PRETTY);
+	out_list_begin(o);
+	out_list_end(o, true);
+	check(&r, "[]\n", "pretty JSON: an empty array stays on one line");
+}
+
+int main(void)
+{
+	test_template();
+	test_template_other();
+	test_template_sparse();
+	test_access_text();
+	test_access_json();
+	test_access_sparse();
+	test_escaping();
+	test_lists();
+	test_pretty();
+	return tap_done();
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * flexvpn: configure flexvpn's virtual-templates and virtual-access devices.
+ * This file owns the global options, the command table and the help; each
+ * command lives in the file of its object.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "print.h"
+#include "subcommands.h"
+
+static const struct command {
+	const char *object;
+	const char *name;	/* NULL: the object takes no command word */
+	int (*run)(int argc, char *argv[]);
+	int min_args;		/* words the command needs after its name */
+	const char *args;	/* the synopsis; "\t" indents a continuation */
+	const char *description;
+} commands[] = {
+	{ "template", "show", template_show, 0, "[DEV]",
+	  "show virtual-templates" },
+	{ "template", "set", template_set, 2,
+	  "DEV [mtu N|auto] [underlay VRFDEV|none]\n"
+	  "\t[source IFNAME|none] [local ADDR|none] [key N|none]\n"
+	  "\t[nhrp-network-id N] [nhrp-redirect on|off]\n"
+	  "\t[unprotected accept|drop] [prefix STRING]",
+	  "change a virtual-template" },
+	{ "access", "add", access_add, 3,
+	  "TEMPLATE remote ADDR [local ADDR] [key N]\n"
+	  "\t[peer-id STRING] [owner N]",
+	  "create a virtual-access device, print its name" },
+	{ "access", "del", access_del, 1,
+	  "DEV | [owner N] [template DEV]",
+	  "delete one virtual-access device, or all that match" },
+	{ "access", "set", access_set, 2,
+	  "DEV [remote ADDR] [local ADDR] [peer-id STRING]\n"
+	  "\t[owner N]",
+	  "change a virtual-access device" },
+	{ "access", "show", access_show, 0,
+	  "[DEV] [owner N] [template DEV]",
+	  "show virtual-access devices with their counters" },
+	{ "access", "list", access_list, 0, "[owner N] [template DEV]",
+	  "list virtual-access devices, one line each" },
+	{ "monitor", NULL, monitor_main, 0, NULL,
+	  "print virtual-access devices as they come and go" },
+};
+
+static const char options_help[] =
+	"Options (before OBJECT):\n"
+	"  -j  print JSON\n"
+	"  -p  print pretty JSON (implies -j)\n"
+	"  -h  print this help\n";
+
+/* Continuation lines of a synopsis line up under the command's name */
+static void print_synopsis(FILE *f, const struct command *c)
+{
+	const char *s;
+
+	fprintf(f, "  flexvpn %s", c->object);
+	if (c->name)
+		fprintf(f, " %s", c->name);
+	if (c->args)
+		fputc(' ', f);
+	for (s = c->args; s && *s; s++) {
+		if (*s == '\t')
+			fprintf(f, "%*s", (int)strlen(c->object) + 10, "");
+		else
+			fputc(*s, f);
+	}
+	fprintf(f, "\n        %s\n", c->description);
+}
+
+/* The synopsis and description of every command of @object (NULL: all) */
+static void usage(FILE *f, const char *object)
+{
+	const struct command *c;
+
+	fputs("Usage: flexvpn [-j | -p] OBJECT COMMAND [ARGUMENTS]\n"
+	      "       flexvpn help [template | access | monitor]\n\n", f);
+	for (c = commands; c < commands + ARRAY_SIZE(commands); c++)
+		if (!object || !strcmp(c->object, object))
+			print_synopsis(f, c);
+	if (!object)
+		fprintf(f, "\n%s", options_help);
+}
+
+static bool is_object(const char *word)
+{
+	const struct command *c;
+
+	for (c = commands; c < commands + ARRAY_SIZE(commands); c++)
+		if (!strcmp(c->object, word))
+			return true;
+	return false;
+}
+
+/* The command for `OBJECT [NAME]`; @name may be NULL or an argument */
+static const struct command *find_command(const char *object,
+					  const char *name)
+{
+	const struct command *c;
+
+	for (c = commands; c < commands + ARRAY_SIZE(commands); c++)
+		if (!strcmp(c->object, object) &&
+		    (!c->name || (name && !strcmp(c->name, name))))
+			return c;
+	return NULL;
+}
+
+/*
+ * A command line too short to mean anything: the usage, and what's missing
+ * after `@object [@name]`
+ */
+static int missing(const char *object, const char *name, const char *what)
+{
+	usage(stdout, object);
+	if (!object)
+		return errorf(EXIT_USAGE, "missing %s", what);
+	return errorf(EXIT_USAGE, "missing %s after \"%s%s%s\"", what, object,
+		      name ? " " : "", name ?: "");
+}
+
+/* `help [OBJECT]` */
+static int help(int argc, char *argv[])
+{
+	if (argc > 1)
+		return errorf(EXIT_USAGE, "unexpected \"%s\"", argv[1]);
+	if (argc && !is_object(argv[0]))
+		return errorf(EXIT_USAGE, "unknown object \"%s\"", argv[0]);
+	usage(stdout, argc ? argv[0] : NULL);
+	return 0;
+}
+
+/* `OBJECT [COMMAND] ARGUMENTS...`, and `OBJECT help` as `ip` has it */
+static int dispatch(int argc, char *argv[])
+{
+	const struct command *c;
+	int skip;
+
+	if (!argc)
+		return missing(NULL, NULL, "object");
+	if (!strcmp(argv[0], "help"))
+		return help(argc - 1, argv + 1);
+	if (!is_object(argv[0]))
+		return errorf(EXIT_USAGE, "unknown object \"%s\"", argv[0]);
+	if (argc > 1 && !strcmp(argv[1], "help"))
+		return help(1, argv);
+	c = find_command(argv[0], argc > 1 ? argv[1] : NULL);
+	if (!c && argc == 1)
+		return missing(argv[0], NULL, "command");
+	if (!c)
+		return errorf(EXIT_USAGE, "unknown command \"%s %s\"", argv[0],
+			      argv[1]);
+	skip = c->name ? 2 : 1;
+	if (argc - skip < c->min_args)
+		return missing(c->object, c->name, "arguments");
+	return c->run(argc - skip, argv + skip);
+}
+
+/* One option; -1 when it ends the run (-h, or unknown), *status set */
+static int parse_option(const char *opt, int *status)
+{
+	if (!strcmp(opt, "-j")) {
+		if (out_mode == OUT_TEXT)
+			out_mode = OUT_JSON;
+		return 0;
+	}
+	if (!strcmp(opt, "-p")) {
+		out_mode = OUT_JSON_PRETTY;
+		return 0;
+	}
+	if (!strcmp(opt, "-h") || !strcmp(opt, "--help"))
+		*status = help(0, NULL);
+	else
+		*status = errorf(EXIT_USAGE, "unknown option \"%s\"", opt);
+	return -1;
+}
+
+/* The options before the object: how many words they took, or -1 */
+static int parse_options(int argc, char *argv[], int *status)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++)
+		if (parse_option(argv[i], status))
+			return -1;
+	return i;
+}
+
+/* Output lost to a full disk must not pass for success */
+static int flush_output(int status)
+{
+	if (fflush(stdout) || ferror(stdout))
+		return errorf(EXIT_REFUSED, "cannot write the output: %s",
+			      strerror(errno));
+	return status;
+}
+
+int main(int argc, char *argv[])
+{
+	int status = 0;
+	int i = parse_options(argc, argv, &status);
+
+	if (i >= 0)
+		status = dispatch(argc - i, argv + i);
+	return flush_output(status);
+}

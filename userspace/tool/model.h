@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the tool knows about a virtual-template and a virtual-access device,
+ * apart from how that travels over netlink (netlink.c) or is printed
+ * (print.c). The command-line parsers fill these, the kernel's replies are
+ * decoded into them.
+ *
+ * A field is meaningful only when its bit is set in @present. The bit
+ * numbers are the uapi attribute numbers: a request carries exactly the
+ * attributes whose bits are set, and a reply sets the bits of the attributes
+ * it carried, so the codec needs no second numbering.
+ */
+#ifndef FLEXVPN_MODEL_H
+#define FLEXVPN_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <linux/flexvpn.h>
+
+#include "parse.h"
+
+_Static_assert(FLEXVPN_TMPL_A_MAX < 32, "fv_template.present is 32 bits");
+_Static_assert(FLEXVPN_ACCESS_A_MAX < 32, "fv_access.present is 32 bits");
+
+struct fv_template {
+	uint32_t present;		/* BIT(FLEXVPN_TMPL_A_*) */
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	uint32_t mtu;			/* 0: automatic */
+	uint32_t mtu_effective;
+	uint32_t underlay;		/* VRF ifindex, 0: main routing */
+	uint32_t source;		/* ifindex, 0: none */
+	struct fv_ips local;		/* all-zero: none */
+	uint8_t key_mode;		/* enum flexvpn_key_mode */
+	uint32_t key;
+	uint32_t nhrp_network_id;
+	uint8_t nhrp_redirect;		/* 0/1 */
+	uint8_t allow_unprotected;	/* 0/1 */
+	char prefix[FLEXVPN_PREFIX_MAXLEN + 1];
+	uint32_t access_count;
+};
+
+struct fv_access {
+	uint32_t present;		/* BIT(FLEXVPN_ACCESS_A_*) */
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	uint32_t template_ifindex;
+	char template_ifname[IF_NAMESIZE];
+	struct fv_ips local;		/* one family, as the remote */
+	struct fv_ips remote;
+	uint32_t key;			/* absent: no key */
+	char peer_id[FLEXVPN_PEER_ID_MAXLEN + 1];
+	uint64_t owner;
+	uint64_t stats[FLEXVPN_STATS_A_MAX + 1]; /* by FLEXVPN_STATS_A_* */
+};
+
+/* Whether the attribute @attr is in a @present mask */
+static inline bool has(uint32_t present, int attr)
+{
+	return present & BIT(attr);
+}
+
+#endif

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * flexvpn's messages: the model structs to and from their netlink
+ * attributes, and running one request against the kernel.
+ *
+ * One table per nest maps each attribute to its model field; encoding and
+ * decoding both walk it, so a new attribute is one line here.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "genl.h"
+#include "netlink.h"
+#include "print.h"
+
+enum field_kind {
+	F_NONE,		/* not decoded: unknown, or padding */
+	F_FIXED,	/* u8/u32/u64, addresses: the bytes as they are */
+	F_STRING,	/* NUL-terminated, at most the field's size */
+	F_COUNTERS,	/* read-only nest of u64 by attribute number */
+};
+
+struct field {
+	enum field_kind kind;
+	size_t offset;
+	size_t size;
+};
+
+#define FIELD(kind, type, member) \
+	{ kind, offsetof(type, member), sizeof(((type *)0)->member) }
+#define TMPL(kind, member) FIELD(kind, struct fv_template, member)
+#define ACCESS(kind, member) FIELD(kind, struct fv_access, member)
+
+static const struct field template_fields[FLEXVPN_TMPL_A_MAX + 1] = {
+	[FLEXVPN_TMPL_A_IFINDEX] = TMPL(F_FIXED, ifindex),
+	[FLEXVPN_TMPL_A_IFNAME] = TMPL(F_STRING, ifname),
+	[FLEXVPN_TMPL_A_MTU] = TMPL(F_FIXED, mtu),
+	[FLEXVPN_TMPL_A_MTU_EFFECTIVE] = TMPL(F_FIXED, mtu_effective),
+	[FLEXVPN_TMPL_A_UNDERLAY_IFINDEX] = TMPL(F_FIXED, underlay),
+	[FLEXVPN_TMPL_A_SOURCE_IFINDEX] = TMPL(F_FIXED, source),
+	[FLEXVPN_TMPL_A_LOCAL_IPV4] = TMPL(F_FIXED, local.v4),
+	[FLEXVPN_TMPL_A_LOCAL_IPV6] = TMPL(F_FIXED, local.v6),
+	[FLEXVPN_TMPL_A_GRE_KEY_MODE] = TMPL(F_FIXED, key_mode),
+	[FLEXVPN_TMPL_A_GRE_KEY] = TMPL(F_FIXED, key),
+	[FLEXVPN_TMPL_A_NHRP_NETWORK_ID] = TMPL(F_FIXED, nhrp_network_id),
+	[FLEXVPN_TMPL_A_NHRP_REDIRECT] = TMPL(F_FIXED, nhrp_redirect),
+	[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED] = TMPL(F_FIXED, allow_unprotected),
+	[FLEXVPN_TMPL_A_NAME_PREFIX] = TMPL(F_STRING, prefix),
+	[FLEXVPN_TMPL_A_ACCESS_COUNT] = TMPL(F_FIXED, access_count),
+};
+
+static const struct field access_fields[FLEXVPN_ACCESS_A_MAX + 1] = {
+	[FLEXVPN_ACCESS_A_IFINDEX] = ACCESS(F_FIXED, ifindex),
+	[FLEXVPN_ACCESS_A_IFNAME] = ACCESS(F_STRING, ifname),
+	[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX] = ACCESS(F_FIXED, template_ifindex),
+	[FLEXVPN_ACCESS_A_LOCAL_IPV4] = ACCESS(F_FIXED, local.v4),
+	[FLEXVPN_ACCESS_A_LOCAL_IPV6] = ACCESS(F_FIXED, local.v6),
+	[FLEXVPN_ACCESS_A_REMOTE_IPV4] = ACCESS(F_FIXED, remote.v4),
+	[FLEXVPN_ACCESS_A_REMOTE_IPV6] = ACCESS(F_FIXED, remote.v6),
+	[FLEXVPN_ACCESS_A_GRE_KEY] = ACCESS(F_FIXED, key),
+	[FLEXVPN_ACCESS_A_PEER_ID] = ACCESS(F_STRING, peer_id),
+	[FLEXVPN_ACCESS_A_OWNER] = ACCESS(F_FIXED, owner),
+	[FLEXVPN_ACCESS_A_STATS] = ACCESS(F_COUNTERS, stats),
+	[FLEXVPN_ACCESS_A_TEMPLATE_IFNAME] = ACCESS(F_STRING, template_ifname),
+};
+
+/* Counters of a newer kernel, and padding, are skipped */
+static int get_counters(const struct nlattr *nest, uint64_t *v, size_t n)
+{
+	const struct nlattr *attr;
+
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED))
+		return -EBADMSG;
+	mnl_attr_for_each_nested(attr, nest) {
+		uint16_t type = mnl_attr_get_type(attr);
+
+		if (type < n && mnl_attr_get_payload_len(attr) == sizeof(*v))
+			v[type] = mnl_attr_get_u64(attr);
+	}
+	return 0;
+}
+
+static int get_field(const struct nlattr *attr, const struct field *f,
+		     char *dst)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	switch (f->kind) {
+	case F_FIXED:
+		if (len != f->size)
+			return -EBADMSG;
+		break;
+	case F_STRING:
+		if (len > f->size || mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
+			return -EBADMSG;
+		break;
+	case F_COUNTERS:
+		return get_counters(attr, (uint64_t *)dst,
+				    f->size / sizeof(uint64_t));
+	case F_NONE:
+		return 0;
+	}
+	memcpy(dst, mnl_attr_get_payload(attr), len);
+	return 0;
+}
+
+/* Attributes of a newer kernel are skipped: old tools keep working */
+static int get_fields(const struct nlattr *nest, const struct field *fields,
+		      size_t n, uint32_t *present, void *model)
+{
+	const struct nlattr *attr;
+	int err;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		uint16_t type = mnl_attr_get_type(attr);
+
+		if (type >= n || fields[type].kind == F_NONE)
+			continue;
+		err = get_field(attr, &fields[type],
+				(char *)model + fields[type].offset);
+		if (err)
+			return err;
+		*present |= BIT(type);
+	}
+	return 0;
+}
+
+/* Read-only fields are never present in what the command line fills */
+static void put_fields(struct nlmsghdr *nlh, const struct field *fields,
+		       size_t n, uint32_t present, const void *model)
+{
+	const char *base = model;
+	size_t type;
+
+	for (type = 1; type < n; type++) {
+		const struct field *f = &fields[type];
+
+		if (!(present & BIT(type)))
+			continue;
+		if (f->kind == F_FIXED)
+			mnl_attr_put(nlh, type, f->size, base + f->offset);
+		else if (f->kind == F_STRING)
+			mnl_attr_put_strz(nlh, type, base + f->offset);
+	}
+}
+
+static void put_nest(struct nlmsghdr *nlh, int type, const struct field *fields,
+		     size_t n, uint32_t present, const void *model)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	put_fields(nlh, fields, n, present, model);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* The nest @type at the top level of a flexvpn message, or NULL */
+static const struct nlattr *find_nest(const struct nlmsghdr *nlh, int type)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == type &&
+		    !mnl_attr_validate(attr, MNL_TYPE_NESTED))
+			return attr;
+	return NULL;
+}
+
+int nl_get_template(const struct nlmsghdr *nlh, struct fv_template *t)
+{
+	const struct nlattr *nest = find_nest(nlh, FLEXVPN_A_TEMPLATE);
+
+	memset(t, 0, sizeof(*t));
+	if (!nest)
+		return -EBADMSG;
+	return get_fields(nest, template_fields, ARRAY_SIZE(template_fields),
+			  &t->present, t);
+}
+
+int nl_get_access(const struct nlmsghdr *nlh, struct fv_access *a)
+{
+	const struct nlattr *nest = find_nest(nlh, FLEXVPN_A_ACCESS);
+
+	memset(a, 0, sizeof(*a));
+	if (!nest)
+		return -EBADMSG;
+	return get_fields(nest, access_fields, ARRAY_SIZE(access_fields),
+			  &a->present, a);
+}
+
+/* The FLEXVPN_CMD_* of a message, 0 when it has no genl header */
+int nl_cmd(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl))
+		return 0;
+	return genl->cmd;
+}
+
+/*
+ * Builds @r into @buf, which must hold GENL_BUF_SIZE bytes: more than the
+ * largest request (a peer-id of FLEXVPN_PEER_ID_MAXLEN bytes and a few
+ * addresses), so no attribute needs a space check. A doit request asks for
+ * an ack, which is what ends the wait for its replies.
+ */
+struct nlmsghdr *nl_request(void *buf, uint16_t family,
+			    const struct fv_request *r)
+{
+	uint16_t flags = r->dump ? NLM_F_DUMP : NLM_F_ACK;
+	struct nlmsghdr *nlh = genl_msg(buf, family, r->cmd, flags);
+
+	if (r->dev)
+		mnl_attr_put_strz(nlh, FLEXVPN_A_IFNAME, r->dev);
+	if (r->tmpl && r->tmpl->present)
+		put_nest(nlh, FLEXVPN_A_TEMPLATE, template_fields,
+			 ARRAY_SIZE(template_fields), r->tmpl->present, r->tmpl);
+	if (r->access && r->access->present)
+		put_nest(nlh, FLEXVPN_A_ACCESS, access_fields,
+			 ARRAY_SIZE(access_fields), r->access->present,
+			 r->access);
+	return nlh;
+}
+
+/* Sends @r, hands each reply to @cb; returns the tool's exit status */
+int nl_run(const struct fv_request *r, mnl_cb_t cb, void *data)
+{
+	struct genl *g = genl_open();
+	int err;
+
+	if (!g)
+		return EXIT_REFUSED;
+	err = genl_talk(g, nl_request(g->buf, g->family, r), cb, data);
+	genl_close(g);
+	return err ? EXIT_REFUSED : 0;
+}
+
+/* nl_run() for a request whose replies @cb prints as one list into @o */
+int nl_show(const struct fv_request *r, struct out *o, mnl_cb_t cb,
+	    void *data)
+{
+	int ret;
+
+	out_list_begin(o);
+	ret = nl_run(r, cb, data);
+	out_list_end(o, !ret);
+	return ret;
+}

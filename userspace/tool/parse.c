@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command-line parsing helpers: numbers, addresses, keyword/value lists.
+ * Nothing here talks to the kernel, so all of it runs in host unit tests.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/flexvpn.h>
+
+#include "parse.h"
+
+const struct choice onoff_choices[] = {
+	{ "off", 0 },
+	{ "on", 1 },
+	{ NULL, 0 }
+};
+
+/* FLEXVPN_TMPL_A_ALLOW_UNPROTECTED: 0 drops, 1 accepts */
+const struct choice unprotected_choices[] = {
+	{ "drop", 0 },
+	{ "accept", 1 },
+	{ NULL, 0 }
+};
+
+/*
+ * Every failure of the tool ends up here, so the "Error: " format of the
+ * command-line contract lives in one place. Returns @status for chaining.
+ */
+int errorf(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+/*
+ * Decimal or 0x-prefixed hexadecimal. The digits are checked by hand because
+ * strtoull() would also take blanks, a sign (and wrap "-1" around), a second
+ * "0x", or, with base 0, read "010" as octal.
+ */
+static int parse_number(const char *s, uint64_t *out)
+{
+	const char *digits = "0123456789";
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = "0123456789abcdefABCDEF";
+		s += 2;
+	}
+	if (!*s || s[strspn(s, digits)])
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, digits[10] ? 16 : 10);
+	return errno ? -EINVAL : 0;
+}
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_number(s, &v) || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	return parse_number(s, out);
+}
+
+/* Returns the address family, AF_INET or AF_INET6. */
+int parse_ip(const char *s, union fv_ip *ip)
+{
+	if (inet_pton(AF_INET, s, &ip->v4) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, s, &ip->v6) == 1)
+		return AF_INET6;
+	return -EINVAL;
+}
+
+/*
+ * Fills the IPv4 or the IPv6 half of @ips, as the address is, and marks
+ * which attribute (@attr4 or @attr6) is now present.
+ */
+int parse_ips(const char *s, struct fv_ips *ips, uint32_t *present,
+	      int attr4, int attr6)
+{
+	union fv_ip ip;
+
+	switch (parse_ip(s, &ip)) {
+	case AF_INET:
+		ips->v4 = ip.v4;
+		*present |= BIT(attr4);
+		return 0;
+	case AF_INET6:
+		ips->v6 = ip.v6;
+		*present |= BIT(attr6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * For keyword parsers: what the parser before returned, and the model's
+ * attribute marked present when that was a success
+ */
+int mark_present(int err, uint32_t *present, int attr)
+{
+	if (!err)
+		*present |= BIT(attr);
+	return err;
+}
+
+int parse_choice(const char *s, const struct choice *choices,
+		 unsigned int *out)
+{
+	for (; choices->word; choices++) {
+		if (!strcmp(s, choices->word)) {
+			*out = choices->value;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* NULL for a value the table doesn't know (a newer kernel's) */
+const char *choice_word(const struct choice *choices, unsigned int value)
+{
+	for (; choices->word; choices++)
+		if (choices->value == value)
+			return choices->word;
+	return NULL;
+}
+
+/*
+ * The kernel's rule for FLEXVPN_TMPL_A_NAME_PREFIX, checked here too so a
+ * typo gets a usage error naming the word rather than a refusal.
+ */
+bool valid_prefix(const char *s)
+{
+	static const char allowed[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	size_t len = strlen(s);
+
+	return len >= 1 && len <= FLEXVPN_PREFIX_MAXLEN &&
+	       strspn(s, allowed) == len;
+}
+
+/* A device name the kernel could hold: 1 to IF_NAMESIZE - 1 bytes. */
+bool valid_ifname(const char *s)
+{
+	return *s && strlen(s) < IF_NAMESIZE;
+}
+
+/* For the device a command is about: 0, or the usage error's exit status */
+int check_ifname(const char *s)
+{
+	if (!valid_ifname(s))
+		return errorf(EXIT_USAGE,
+			      "\"%s\" is not a device name (1 to %d characters)",
+			      s, IF_NAMESIZE - 1);
+	return 0;
+}
+
+/* The position of @word in a NULL-terminated table, or -1 */
+int keyword_index(const struct keyword *const *table, const char *word)
+{
+	int i;
+
+	for (i = 0; table[i]; i++)
+		if (!strcmp(table[i]->word, word))
+			return i;
+	return -1;
+}
+
+static int parse_one(const struct keyword *kw, const char *arg, void *model)
+{
+	if (!arg)
+		return errorf(EXIT_USAGE, "\"%s\" expects %s", kw->word,
+			      kw->expects);
+	switch (kw->parse(arg, model)) {
+	case 0:
+		return 0;
+	case -ENODEV:
+		return errorf(EXIT_REFUSED, "cannot find device \"%s\"", arg);
+	default:
+		return errorf(EXIT_USAGE, "\"%s\" expects %s, not \"%s\"",
+			      kw->word, kw->expects, arg);
+	}
+}
+
+/*
+ * ip-style `keyword value` pairs, each keyword at most once (a repeated one
+ * is more likely a mistake than a wish for the last value to win).
+ * Returns 0 or the exit status, after printing the error.
+ */
+int parse_keywords(int argc, char *argv[],
+		   const struct keyword *const *table, void *model)
+{
+	uint32_t seen = 0;
+	int i, k, ret;
+
+	for (i = 0; i < argc; i += 2) {
+		k = keyword_index(table, argv[i]);
+		if (k < 0)
+			return errorf(EXIT_USAGE, "unknown keyword \"%s\"",
+				      argv[i]);
+		if (seen & BIT(k))
+			return errorf(EXIT_USAGE, "\"%s\" given twice", argv[i]);
+		seen |= BIT(k);
+		ret = parse_one(table[k], i + 1 < argc ? argv[i + 1] : NULL,
+				model);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `flexvpn template show|set`: the virtual-templates. */
+#include <string.h>
+
+#include "dev.h"
+#include "netlink.h"
+#include "print.h"
+#include "subcommands.h"
+
+/* IPv4's minimum MTU, and what an MTU field can hold */
+#define MTU_MIN 68
+#define MTU_MAX 65535
+
+static int parse_mtu(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+	int err = 0;
+
+	if (!strcmp(arg, "auto"))
+		t->mtu = 0;
+	else
+		err = parse_u32(arg, MTU_MIN, MTU_MAX, &t->mtu);
+	return mark_present(err, &t->present, FLEXVPN_TMPL_A_MTU);
+}
+
+static int parse_underlay(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	return mark_present(dev_parse(arg, true, &t->underlay), &t->present,
+			    FLEXVPN_TMPL_A_UNDERLAY_IFINDEX);
+}
+
+static int parse_source(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	return mark_present(dev_parse(arg, true, &t->source), &t->present,
+			    FLEXVPN_TMPL_A_SOURCE_IFINDEX);
+}
+
+/* "none" clears both families: the all-zero address is the uapi's "unset" */
+static int parse_local(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	if (strcmp(arg, "none"))
+		return parse_ips(arg, &t->local, &t->present,
+				 FLEXVPN_TMPL_A_LOCAL_IPV4,
+				 FLEXVPN_TMPL_A_LOCAL_IPV6);
+	memset(&t->local, 0, sizeof(t->local));
+	t->present |= BIT(FLEXVPN_TMPL_A_LOCAL_IPV4) |
+		      BIT(FLEXVPN_TMPL_A_LOCAL_IPV6);
+	return 0;
+}
+
+/* A key alone switches the template to FLEXVPN_KEY_FIXED (see the uapi) */
+static int parse_key(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	if (strcmp(arg, "none"))
+		return mark_present(parse_u32(arg, 0, UINT32_MAX, &t->key),
+				    &t->present, FLEXVPN_TMPL_A_GRE_KEY);
+	t->key_mode = FLEXVPN_KEY_NONE;
+	t->present |= BIT(FLEXVPN_TMPL_A_GRE_KEY_MODE);
+	return 0;
+}
+
+static int parse_nhrp_network_id(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	return mark_present(parse_u32(arg, 0, UINT32_MAX, &t->nhrp_network_id),
+			    &t->present, FLEXVPN_TMPL_A_NHRP_NETWORK_ID);
+}
+
+/* A u8 flag spelt with the words of @choices */
+static int parse_flag(const char *arg, const struct choice *choices,
+		      uint8_t *flag)
+{
+	unsigned int v;
+
+	if (parse_choice(arg, choices, &v))
+		return -EINVAL;
+	*flag = v;
+	return 0;
+}
+
+static int parse_nhrp_redirect(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	return mark_present(parse_flag(arg, onoff_choices, &t->nhrp_redirect),
+			    &t->present, FLEXVPN_TMPL_A_NHRP_REDIRECT);
+}
+
+static int parse_unprotected(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	return mark_present(parse_flag(arg, unprotected_choices,
+				       &t->allow_unprotected),
+			    &t->present, FLEXVPN_TMPL_A_ALLOW_UNPROTECTED);
+}
+
+static int parse_prefix(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	if (!valid_prefix(arg))
+		return -EINVAL;
+	strcpy(t->prefix, arg);
+	t->present |= BIT(FLEXVPN_TMPL_A_NAME_PREFIX);
+	return 0;
+}
+
+static const struct keyword kw_mtu = {
+	"mtu", "a number between " XSTR(MTU_MIN) " and " XSTR(MTU_MAX)
+	" or \"auto\"", parse_mtu
+};
+static const struct keyword kw_underlay = {
+	"underlay", "a VRF device or \"none\"", parse_underlay
+};
+static const struct keyword kw_source = {
+	"source", "a device or \"none\"", parse_source
+};
+static const struct keyword kw_local = {
+	"local", "an IPv4 or IPv6 address or \"none\"", parse_local
+};
+static const struct keyword kw_key = {
+	"key", "a number between 0 and 4294967295 or \"none\"", parse_key
+};
+static const struct keyword kw_nhrp_network_id = {
+	"nhrp-network-id", "a number between 0 and 4294967295",
+	parse_nhrp_network_id
+};
+static const struct keyword kw_nhrp_redirect = {
+	"nhrp-redirect", "\"on\" or \"off\"", parse_nhrp_redirect
+};
+static const struct keyword kw_unprotected = {
+	"unprotected", "\"accept\" or \"drop\"", parse_unprotected
+};
+static const struct keyword kw_prefix = {
+	"prefix", "1 to " XSTR(FLEXVPN_PREFIX_MAXLEN)
+	" characters out of A-Z a-z 0-9 _ . -", parse_prefix
+};
+
+static const struct keyword *const set_keywords[] = {
+	&kw_mtu, &kw_underlay, &kw_source, &kw_local, &kw_key,
+	&kw_nhrp_network_id, &kw_nhrp_redirect, &kw_unprotected, &kw_prefix,
+	NULL
+};
+
+/*
+ * `template set DEV KEYWORD VALUE...`, parsed apart from being sent so the
+ * unit tests can check what a command line turns into.
+ */
+int template_set_parse(int argc, char *argv[], struct fv_template *t)
+{
+	memset(t, 0, sizeof(*t));
+	return check_ifname(argv[0]) ?:
+	       parse_keywords(argc - 1, argv + 1, set_keywords, t);
+}
+
+int template_set(int argc, char *argv[])
+{
+	struct fv_template t;
+	struct fv_request r = {
+		.cmd = FLEXVPN_CMD_TEMPLATE_SET, .dev = argv[0], .tmpl = &t
+	};
+
+	return template_set_parse(argc, argv, &t) ?: nl_run(&r, NULL, NULL);
+}
+
+static int template_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct fv_template t;
+	int err = nl_get_template(nlh, &t);
+
+	if (err)
+		return nl_cb_fail(err);
+	print_template(data, &t);
+	return MNL_CB_OK;
+}
+
+/* One template by name, or a dump of all */
+static int template_print(const char *dev)
+{
+	struct fv_request r = {
+		.cmd = FLEXVPN_CMD_TEMPLATE_GET, .dev = dev, .dump = !dev
+	};
+	struct out o;
+
+	out_init(&o, stdout);
+	return nl_show(&r, &o, template_cb, &o);
+}
+
+/* `template show [DEV]` */
+int template_show(int argc, char *argv[])
+{
+	if (argc > 1)
+		return errorf(EXIT_USAGE, "unexpected \"%s\"", argv[1]);
+	if (!argc)
+		return template_print(NULL);
+	return check_ifname(argv[0]) ?: template_print(argv[0]);
+}
