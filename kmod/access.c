@@ -194,8 +194,8 @@ static void flexvpn_access_setup(struct net_device *dev)
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	dev->needed_headroom = FLEXVPN_HEADROOM;
-	dev->min_mtu = IPV4_MIN_MTU;
-	dev->max_mtu = IP_MAX_MTU - FLEXVPN_HEADROOM;
+	dev->min_mtu = FLEXVPN_MTU_MIN;
+	dev->max_mtu = FLEXVPN_MTU_MAX;
 	dev->features |= FLEXVPN_FEATURES;
 	dev->hw_features |= FLEXVPN_FEATURES;
 	dev->hw_enc_features |= FLEXVPN_FEATURES;

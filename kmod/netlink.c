@@ -410,10 +410,9 @@ static int flexvpn_nl_template_check(struct flexvpn_template *tmpl,
 	if (tb[FLEXVPN_TMPL_A_MTU]) {
 		u32 mtu = nla_get_u32(tb[FLEXVPN_TMPL_A_MTU]);
 
-		if (mtu && (mtu < tmpl->dev->min_mtu ||
-			    mtu > tmpl->dev->max_mtu)) {
+		if (mtu && (mtu < FLEXVPN_MTU_MIN || mtu > FLEXVPN_MTU_MAX)) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[FLEXVPN_TMPL_A_MTU],
-					    "MTU out of range: 0 (automatic) or 68 to 65439");
+					    "MTU out of range: 0 (automatic) or " __stringify(FLEXVPN_MTU_MIN) " to " __stringify(FLEXVPN_MTU_MAX));
 			return -ERANGE;
 		}
 	}

@@ -197,8 +197,8 @@ static void flexvpn_template_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
-	dev->min_mtu = IPV4_MIN_MTU;
-	dev->max_mtu = IP_MAX_MTU - FLEXVPN_HEADROOM;
+	dev->min_mtu = FLEXVPN_MTU_MIN;
+	dev->max_mtu = FLEXVPN_MTU_MAX;
 	dev->needs_free_netdev = true;
 	/* its access devices and the receive table live in this namespace */
 	flexvpn_compat_set_netns_local(dev);

@@ -38,6 +38,8 @@
 #define FLEXVPN_PEER_ID_MAXLEN		255	/* bytes, without the NUL */
 #define FLEXVPN_PREFIX_MAXLEN		8	/* name prefix, without the NUL */
 #define FLEXVPN_DEFAULT_PREFIX		"va"
+#define FLEXVPN_MTU_MIN			68	/* IPv4's minimum */
+#define FLEXVPN_MTU_MAX			65455	/* 65535 less the outer headers */
 
 /**
  * enum flexvpn_cmd - commands
@@ -114,7 +116,8 @@ enum flexvpn_key_mode {
  *
  * @FLEXVPN_TMPL_A_IFINDEX: u32, read only
  * @FLEXVPN_TMPL_A_IFNAME: string, read only
- * @FLEXVPN_TMPL_A_MTU: u32, MTU of access devices (live); 0 = automatic:
+ * @FLEXVPN_TMPL_A_MTU: u32, MTU of access devices (live): 0 = automatic, or
+ *	FLEXVPN_MTU_MIN..FLEXVPN_MTU_MAX. Automatic is
  *	the underlay MTU (the tunnel source interface's, else 1500) less the
  *	outer IP header, GRE and the worst-case ESP overhead. The template's
  *	own MTU (`ip link set vt1 mtu N`) is the same setting.

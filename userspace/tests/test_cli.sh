@@ -78,7 +78,7 @@ expect 2 'Error: unknown option "-x"' -x template show
 expect 2 'Error: unknown object "tunnel"' tunnel show
 expect 2 'Error: unknown object "tunnel"' help tunnel
 expect 2 'Error: unknown command "template add"' template add
-expect 2 'Error: "mtu" expects a number between 68 and 65535 or "auto", not "abc"' \
+expect 2 'Error: "mtu" expects a number between 68 and 65455 or "auto", not "abc"' \
 	template set vt1 mtu abc
 expect 2 'Error: "unprotected" expects "accept" or "drop", not "yes"' \
 	template set vt1 unprotected yes

@@ -208,13 +208,13 @@ static void test_template_set(void)
 static void test_template_set_errors(void)
 {
 	fails(tmpl_set, "vt1 mtu abc", EXIT_USAGE,
-	      "Error: \"mtu\" expects a number between 68 and 65535 or "
+	      "Error: \"mtu\" expects a number between 68 and 65455 or "
 	      "\"auto\", not \"abc\"\n");
 	fails(tmpl_set, "vt1 mtu 65536", EXIT_USAGE,
-	      "Error: \"mtu\" expects a number between 68 and 65535 or "
+	      "Error: \"mtu\" expects a number between 68 and 65455 or "
 	      "\"auto\", not \"65536\"\n");
 	fails(tmpl_set, "vt1 mtu", EXIT_USAGE,
-	      "Error: \"mtu\" expects a number between 68 and 65535 or "
+	      "Error: \"mtu\" expects a number between 68 and 65455 or "
 	      "\"auto\"\n");
 	fails(tmpl_set, "vt1 mtu 1400 mtu 1300", EXIT_USAGE,
 	      "Error: \"mtu\" given twice\n");

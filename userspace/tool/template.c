@@ -7,9 +7,6 @@
 #include "print.h"
 #include "subcommands.h"
 
-/* IPv4's minimum MTU, and what an MTU field can hold */
-#define MTU_MIN 68
-#define MTU_MAX 65535
 
 static int parse_mtu(const char *arg, void *model)
 {
@@ -19,7 +16,7 @@ static int parse_mtu(const char *arg, void *model)
 	if (!strcmp(arg, "auto"))
 		t->mtu = 0;
 	else
-		err = parse_u32(arg, MTU_MIN, MTU_MAX, &t->mtu);
+		err = parse_u32(arg, FLEXVPN_MTU_MIN, FLEXVPN_MTU_MAX, &t->mtu);
 	return mark_present(err, &t->present, FLEXVPN_TMPL_A_MTU);
 }
 
@@ -116,7 +113,7 @@ static int parse_prefix(const char *arg, void *model)
 }
 
 static const struct keyword kw_mtu = {
-	"mtu", "a number between " XSTR(MTU_MIN) " and " XSTR(MTU_MAX)
+	"mtu", "a number between " XSTR(FLEXVPN_MTU_MIN) " and " XSTR(FLEXVPN_MTU_MAX)
 	" or \"auto\"", parse_mtu
 };
 static const struct keyword kw_underlay = {
