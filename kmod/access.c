@@ -17,11 +17,24 @@
 
 static const struct net_device_ops flexvpn_access_netdev_ops;
 
+/**
+ * flexvpn_is_access - is @dev a virtual-access device?
+ * @dev: any netdevice
+ *
+ * Return: true when @dev's private data is a struct flexvpn_access.
+ */
 bool flexvpn_is_access(const struct net_device *dev)
 {
 	return dev->netdev_ops == &flexvpn_access_netdev_ops;
 }
 
+/**
+ * flexvpn_access_drop - count a dropped packet
+ * @va: the device it was for
+ * @why: the reason, as reported in FLEXVPN_ACCESS_A_STATS
+ *
+ * Safe in any context.
+ */
 void flexvpn_access_drop(struct flexvpn_access *va, enum flexvpn_drop why)
 {
 	atomic_long_inc(&va->drops[why]);
@@ -313,6 +326,13 @@ err_id:
 	return ERR_PTR(ret);
 }
 
+/**
+ * flexvpn_access_queue_delete - add @va to a batch of devices to delete
+ * @va: the device
+ * @kill: the batch, handed to unregister_netdevice_many() by the caller
+ *
+ * Called under RTNL.
+ */
 void flexvpn_access_queue_delete(struct flexvpn_access *va,
 				 struct list_head *kill)
 {

@@ -36,7 +36,7 @@
 #define FLEXVPN_DEFAULT_UNDERLAY_MTU	ETH_DATA_LEN
 /* headroom for the outer headers: IPv6 + keyed GRE + ESP header and IV */
 #define FLEXVPN_HEADROOM	(sizeof(struct ipv6hdr) + FLEXVPN_GRE_KEY_HLEN + 32)
-static_assert(FLEXVPN_MTU_MAX == IP_MAX_MTU - FLEXVPN_HEADROOM);
+static_assert(IP_MAX_MTU - FLEXVPN_HEADROOM == FLEXVPN_MTU_MAX);
 
 /**
  * struct flexvpn_ep_key - what identifies a tunnel on the wire

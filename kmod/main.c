@@ -13,6 +13,12 @@
 
 static unsigned int flexvpn_net_id __read_mostly;
 
+/**
+ * flexvpn_net - the module's state of a network namespace
+ * @net: the namespace
+ *
+ * Return: its struct flexvpn_net, which lives as long as @net.
+ */
 struct flexvpn_net *flexvpn_net(const struct net *net)
 {
 	return net_generic(net, flexvpn_net_id);

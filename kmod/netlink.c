@@ -944,11 +944,19 @@ static struct genl_family flexvpn_nl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(flexvpn_nl_mcgrps),
 };
 
+/**
+ * flexvpn_nl_init - register the generic-netlink family
+ *
+ * Return: 0 or a negative errno.
+ */
 int flexvpn_nl_init(void)
 {
 	return genl_register_family(&flexvpn_nl_family);
 }
 
+/**
+ * flexvpn_nl_uninit - unregister the generic-netlink family
+ */
 void flexvpn_nl_uninit(void)
 {
 	genl_unregister_family(&flexvpn_nl_family);

@@ -275,6 +275,11 @@ void flexvpn_rcv_hooks_put(struct flexvpn_net *fn)
 					ARRAY_SIZE(flexvpn_nf_ops));
 }
 
+/**
+ * flexvpn_rcv_init - set up the GRO cells shared by all access devices
+ *
+ * Return: 0 or a negative errno.
+ */
 int flexvpn_rcv_init(void)
 {
 	int ret;
@@ -288,7 +293,11 @@ int flexvpn_rcv_init(void)
 	return ret;
 }
 
-/* Every device is gone: what is left in the cells is dropped. */
+/**
+ * flexvpn_rcv_uninit - tear down the shared GRO cells
+ *
+ * Every device is gone by now: what is left in the cells is dropped.
+ */
 void flexvpn_rcv_uninit(void)
 {
 	gro_cells_destroy(&flexvpn_gro_cells);

@@ -17,6 +17,12 @@
 
 static const struct net_device_ops flexvpn_template_netdev_ops;
 
+/**
+ * flexvpn_is_template - is @dev a virtual-template?
+ * @dev: any netdevice
+ *
+ * Return: true when @dev's private data is a struct flexvpn_template.
+ */
 bool flexvpn_is_template(const struct net_device *dev)
 {
 	return dev->netdev_ops == &flexvpn_template_netdev_ops;
@@ -306,6 +312,12 @@ static struct notifier_block flexvpn_template_notifier = {
 	.notifier_call = flexvpn_template_netdev_event,
 };
 
+/**
+ * flexvpn_template_init - register the vtemplate link kind and the
+ *	notifier that follows the devices templates refer to
+ *
+ * Return: 0 or a negative errno.
+ */
 int flexvpn_template_init(void)
 {
 	int ret;
@@ -319,6 +331,10 @@ int flexvpn_template_init(void)
 	return ret;
 }
 
+/**
+ * flexvpn_template_uninit - remove every template, with its access
+ *	devices, and unregister the link kind
+ */
 void flexvpn_template_uninit(void)
 {
 	rtnl_link_unregister(&flexvpn_template_link_ops);
