@@ -241,7 +241,7 @@ static void flexvpn_xmit6(struct sk_buff *skb, struct flexvpn_access *va,
 	struct net_device *dev = va->dev;
 	unsigned int hlen = flexvpn_gre_hlen(ep);
 	/* the inner flow picks the outer flow label, for ECMP on the way */
-	__be32 label = htonl(skb_get_hash(skb) & IPV6_FLOWLABEL_MASK);
+	__be32 label = htonl(skb_get_hash(skb)) & IPV6_FLOWLABEL_MASK;
 	struct in6_addr saddr;
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
