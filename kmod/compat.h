@@ -8,7 +8,6 @@
 #define _FLEXVPN_COMPAT_H
 
 #include <linux/netdevice.h>
-#include <linux/slab.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 
@@ -26,16 +25,6 @@ static inline void flexvpn_compat_set_netns_local(struct net_device *dev)
 	dev->netns_immutable = true;
 }
 
-/* 6.12 allocates dummy netdevs itself (they have a flexible array). */
-static inline struct net_device *flexvpn_compat_alloc_dummy(void)
-{
-	return alloc_netdev_dummy(0);
-}
-
-static inline void flexvpn_compat_free_dummy(struct net_device *dev)
-{
-	free_netdev(dev);
-}
 
 /* 6.2 moved a dump's parsed attributes into a struct genl_info */
 static inline struct nlattr **flexvpn_compat_dump_attrs(struct netlink_callback *cb)
@@ -53,19 +42,6 @@ static inline void flexvpn_compat_set_netns_local(struct net_device *dev)
 	dev->features |= NETIF_F_NETNS_LOCAL;
 }
 
-static inline struct net_device *flexvpn_compat_alloc_dummy(void)
-{
-	struct net_device *dev = kzalloc(sizeof(*dev), GFP_KERNEL);
-
-	if (dev)
-		init_dummy_netdev(dev);
-	return dev;
-}
-
-static inline void flexvpn_compat_free_dummy(struct net_device *dev)
-{
-	kfree(dev);
-}
 
 static inline struct nlattr **flexvpn_compat_dump_attrs(struct netlink_callback *cb)
 {

@@ -223,8 +223,6 @@ netdev_tx_t flexvpn_xmit(struct sk_buff *skb, struct net_device *dev);
 extern const struct rhashtable_params flexvpn_ep_params;
 int flexvpn_rcv_hooks_get(struct flexvpn_net *fn);
 void flexvpn_rcv_hooks_put(struct flexvpn_net *fn);
-int flexvpn_rcv_init(void);
-void flexvpn_rcv_uninit(void);
 
 /* netlink.c */
 void flexvpn_nl_notify_access(struct flexvpn_access *va, u8 cmd);

@@ -81,13 +81,9 @@ static int __init flexvpn_init(void)
 {
 	int ret;
 
-	ret = flexvpn_rcv_init();
-	if (ret)
-		return ret;
-
 	ret = register_pernet_device(&flexvpn_net_ops);
 	if (ret)
-		goto err_rcv;
+		return ret;
 
 	/*
 	 * The family goes before the link kinds: devices announce their
@@ -114,8 +110,6 @@ err_nl:
 	flexvpn_nl_uninit();
 err_pernet:
 	unregister_pernet_device(&flexvpn_net_ops);
-err_rcv:
-	flexvpn_rcv_uninit();
 	return ret;
 }
 
@@ -126,7 +120,6 @@ static void __exit flexvpn_exit(void)
 	rtnl_link_unregister(&flexvpn_access_link_ops);
 	flexvpn_nl_uninit();
 	unregister_pernet_device(&flexvpn_net_ops);
-	flexvpn_rcv_uninit();
 	/* endpoints are freed by RCU callbacks that live in this module */
 	rcu_barrier();
 }

@@ -12,10 +12,13 @@
  * not claim continues untouched. It is registered only in namespaces that
  * have a virtual-template, and costs other traffic one compare.
  *
- * Decapsulated packets go through one module-wide set of GRO cells on a
- * dummy device, as xfrm_input() does for its decapsulated traffic, so
- * access devices need no per-CPU NAPI context of their own: that keeps
- * thousands of devices cheap.
+ * Decapsulated packets enter the stack again through netif_rx(). Its
+ * per-CPU backlog is flushed of a device's packets when the device is
+ * unregistered, so no packet outlives its device. A module-wide set of GRO
+ * cells (what xfrm_input() uses) has no such flush: a device deleted under
+ * traffic left packets pointing at freed memory there. Per-device GRO cells
+ * would cost a NAPI context per CPU per device, too much for ten thousand
+ * spokes; GRO for access devices wants a per-device NAPI instead.
  */
 #include <linux/if_tunnel.h>
 #include <linux/ip.h>
@@ -24,7 +27,6 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/gre.h>
-#include <net/gro_cells.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/xfrm.h>
@@ -34,9 +36,6 @@
 
 /* after the filter, security and SELinux hooks; before conntrack helpers */
 #define FLEXVPN_NF_PRIORITY	(NF_IP_PRI_SELINUX_LAST + 1)
-
-static struct net_device *flexvpn_napi_dev;
-static struct gro_cells flexvpn_gro_cells;
 
 const struct rhashtable_params flexvpn_ep_params = {
 	.key_len = sizeof(struct flexvpn_ep_key),
@@ -103,7 +102,7 @@ static int flexvpn_rcv_ecn(struct sk_buff *skb, u8 outer_tos)
 }
 
 /*
- * Hand the packet to @va: strip the outer headers, and queue it for GRO.
+ * Hand the packet to @va: strip the outer headers, and queue it for the stack.
  * Return: the netfilter verdict.
  */
 static unsigned int flexvpn_rcv_deliver(struct sk_buff *skb,
@@ -124,7 +123,7 @@ static unsigned int flexvpn_rcv_deliver(struct sk_buff *skb,
 		goto invalid;
 
 	dev_sw_netstats_rx_add(dev, skb->len);
-	gro_cells_receive(&flexvpn_gro_cells, skb);
+	netif_rx(skb);
 	return NF_STOLEN;
 
 invalid:
@@ -273,33 +272,4 @@ void flexvpn_rcv_hooks_put(struct flexvpn_net *fn)
 	if (!--fn->nr_templates)
 		nf_unregister_net_hooks(fn->net, flexvpn_nf_ops,
 					ARRAY_SIZE(flexvpn_nf_ops));
-}
-
-/**
- * flexvpn_rcv_init - set up the GRO cells shared by all access devices
- *
- * Return: 0 or a negative errno.
- */
-int flexvpn_rcv_init(void)
-{
-	int ret;
-
-	flexvpn_napi_dev = flexvpn_compat_alloc_dummy();
-	if (!flexvpn_napi_dev)
-		return -ENOMEM;
-	ret = gro_cells_init(&flexvpn_gro_cells, flexvpn_napi_dev);
-	if (ret)
-		flexvpn_compat_free_dummy(flexvpn_napi_dev);
-	return ret;
-}
-
-/**
- * flexvpn_rcv_uninit - tear down the shared GRO cells
- *
- * Every device is gone by now: what is left in the cells is dropped.
- */
-void flexvpn_rcv_uninit(void)
-{
-	gro_cells_destroy(&flexvpn_gro_cells);
-	flexvpn_compat_free_dummy(flexvpn_napi_dev);
 }
