@@ -607,7 +607,10 @@ static int flexvpn_nl_endpoint(const struct flexvpn_template *tmpl,
 			key->local = tmpl->local6;
 	}
 	if (ipv6_addr_any(&key->local)) {
-		NL_SET_ERR_MSG_MOD(extack, "no local address: give LOCAL_IPV4/LOCAL_IPV6 or set the template's tunnel source address");
+		if (cur && cur->family != key->family)
+			NL_SET_ERR_MSG_MOD(extack, "the remote address changes family: give a local address of the same family");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "no local address: give LOCAL_IPV4/LOCAL_IPV6 or set the template's tunnel source address");
 		return -EINVAL;
 	}
 	if (!flexvpn_addr_usable(key, false)) {
