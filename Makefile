@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# flexvpn: the targets a person types. Kbuild holds the kbuild lines.
+#
+#   make            the module for every kernel (build/KVER/flexvpn.ko), the
+#                   tool (build/bin/flexvpn) and the C selftests
+#   make check      tools/check.sh: dependencies, build, host unit tests, the
+#                   selftests in a guest per kernel; ends "N passed, N failed"
+#   make demo       tools/demo.sh in a guest booting the 6.1 kernel
+#   make clean
+#
+# KVERS="KVER..." chooses the kernels (default: build/kernels, written by
+# tools/deps.sh: Debian's newest installed 6.1 and 6.12). TESTS="NAME..."
+# limits `make check` to some selftests.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+SHELL := /bin/bash
+
+ifndef KVERS
+KVERS := $(shell cat $(BUILD)/kernels 2>/dev/null || $(TOP)/tools/deps.sh --kernels)
+endif
+
+.PHONY: all module userspace selftests check demo clean FORCE
+all: module userspace selftests
+
+module: $(foreach k,$(KVERS),$(BUILD)/$(k)/flexvpn.ko)
+ifeq ($(strip $(KVERS)),)
+	@echo "no kernel to build for: run tools/deps.sh" >&2; exit 1
+endif
+
+# Kbuild decides what to rebuild; one object tree per kernel.
+$(BUILD)/%/flexvpn.ko: FORCE
+	+@$(TOP)/tools/build-module.sh $*
+
+userspace:
+	@$(MAKE) -C $(TOP)/userspace
+
+# vachurn creates thousands of access devices from one netlink socket: the
+# churn selftest and benchmark B1 use it.
+selftests: $(BUILD)/bench/vachurn
+	@$(MAKE) -C $(TOP)/selftests
+
+$(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -Werror -I$(TOP)/uapi -o $@ $< $$(pkg-config --cflags --libs libmnl)
+
+check:
+	@$(TOP)/tools/check.sh
+
+demo:
+	@$(TOP)/tools/deps.sh
+	@$(MAKE) -C $(TOP) all
+	@$(TOP)/tools/vm/run --kernel 6.1 -- tools/demo.sh
+
+clean:
+	@$(MAKE) -C $(TOP)/userspace clean
+	rm -rf $(BUILD)

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Builds the kernel module against one kernel's headers:
+# build/KVER/flexvpn.ko. Kbuild writes objects next to their sources; to keep
+# one object tree per kernel (incremental builds for every kernel, parallel
+# builds, a clean source tree) the sources are mirrored as symlinks into
+# build/KVER/obj and kbuild runs there. Compiler messages are rewritten to
+# name the real files. A warning fails the build.
+#
+# usage: tools/build-module.sh KVER
+set -euo pipefail
+
+kver=${1:?usage: build-module.sh KVER}
+top=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+kdir=/lib/modules/$kver/build
+out=$top/build/$kver
+obj=$out/obj
+log=$out/build.log
+
+die() { echo "build-module.sh: $*" >&2; exit 1; }
+
+[[ -f $kdir/Makefile ]] || die "no headers for $kver in $kdir (run tools/deps.sh)"
+
+mkdir -p "$obj"
+# Mirror the kbuild inputs; drop links to sources that no longer exist.
+(
+	cd "$top"
+	find Kbuild kmod uapi -type f \( -name Kbuild -o -name Makefile -o -name '*.[chS]' \) -print0
+) | while IFS= read -r -d '' f; do
+	mkdir -p "$obj/$(dirname "$f")"
+	ln -sfn "$top/$f" "$obj/$f"
+done
+find "$obj" -xtype l -delete
+
+status=0
+make -C "$kdir" M="$obj" modules 2>&1 |
+	sed "s|^$obj/|$top/|; s|from $obj/|from $top/|g" | tee "$log" || status=$?
+# Compiler and modpost warnings; make's own (jobserver...) are not the code's.
+warnings=$(grep -i 'warning:' "$log" | grep -vE '^make(\[[0-9]+\])?: ' || true)
+if ((status == 0)) && [[ -n $warnings ]]; then
+	echo "build-module.sh: $kver: warnings are errors (see above)" >&2
+	status=1
+fi
+if ((status != 0)); then
+	# Kbuild would not recompile what warned: start afresh next time.
+	find "$obj" -name '*.o' -delete
+	exit "$status"
+fi
+if ! cmp -s "$obj/kmod/flexvpn.ko" "$out/flexvpn.ko"; then
+	cp "$obj/kmod/flexvpn.ko" "$out/flexvpn.ko.tmp"
+	mv "$out/flexvpn.ko.tmp" "$out/flexvpn.ko"
+fi

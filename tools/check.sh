@@ -1,0 +1,117 @@
+#!/bin/bash
+# `make check`: installs what is missing (tools/deps.sh), builds everything,
+# runs the host unit tests (`make -C userspace test`), then boots a guest per
+# kernel running selftests/run.sh, and adds it all up. The last line printed
+# is "N passed, N failed" (", N skipped" when tests were skipped, with the
+# reasons listed above it); the exit status is non-zero when anything failed.
+#
+# Environment: KVERS (kernels, default build/kernels), TESTS (selftests to
+# run, default all), FLEXVPN_VM_TIMEOUT (seconds per guest, default 3600),
+# FLEXVPN_* (passed into the guest).
+set -uo pipefail
+
+top=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+cd "$top" || exit 1
+. tools/tap.sh
+
+passed=0 failed=0 skipped=0
+skips=() fails=()
+
+fail() {
+	failed=$((failed + 1))
+	fails+=("$*")
+}
+
+# Adds RESULTS/counts, RESULTS/skips and RESULTS/failures (selftests/run.sh's
+# format) under the label LABEL. Fails when the run did not complete, and then
+# sets "running" to what was running when the guest died.
+add_results() {
+	local dir=$1 label=$2 line k v
+	local passed_=0 failed_=0 skipped_=0 complete_=0
+	running=
+	while IFS='=' read -r k v; do
+		case $k in
+		passed) passed_=$v ;; failed) failed_=$v ;;
+		skipped) skipped_=$v ;; complete) complete_=$v ;;
+		running) running=$v ;;
+		esac
+	done <"$dir/counts"
+	passed=$((passed + passed_))
+	failed=$((failed + failed_))
+	skipped=$((skipped + skipped_))
+	while IFS= read -r line; do skips+=("[$label] $line"); done <"$dir/skips"
+	while IFS= read -r line; do fails+=("[$label] $line"); done <"$dir/failures"
+	((complete_))
+}
+
+finish() {
+	local line
+	echo
+	for line in "${skips[@]}"; do echo "# skipped: $line"; done
+	for line in "${fails[@]}"; do echo "# failed: $line"; done
+	if ((skipped)); then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	((failed == 0))
+	exit
+}
+
+section() { printf '\n### %s\n' "$*"; }
+
+section "dependencies"
+if ! tools/deps.sh; then
+	fail "tools/deps.sh failed"
+	finish
+fi
+kvers=${KVERS:-$(<build/kernels)}
+
+section "build (kernels: ${kvers//$'\n'/ })"
+if ! make -C "$top" --no-print-directory KVERS="$kvers" all; then
+	fail "the build failed"
+	finish
+fi
+
+# Host unit tests: TAP on stdout, counted like the selftests.
+if [[ -f userspace/Makefile ]] && grep -q '^test:' userspace/Makefile; then
+	section "host unit tests"
+	host=build/results/host
+	rm -rf "$host"
+	mkdir -p "$host"
+	make -C userspace --no-print-directory test 2>&1 | tee "$host/log"
+	rc=${PIPESTATUS[0]}
+	{
+		read -r p f s
+		while IFS= read -r line; do
+			case $line in
+			"skip "*) skips+=("[host] ${line#skip }") ;;
+			"fail "*) fails+=("[host] ${line#fail }") ;;
+			esac
+		done
+	} < <(tap_count "$host/log" "make -C userspace test")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	if ((rc != 0 && f == 0)); then
+		fail "[host] make -C userspace test: exit status $rc"
+	fi
+fi
+
+for kver in $kvers; do
+	section "selftests on $kver"
+	results=build/results/$kver
+	rm -rf "$results"
+	rc=0
+	# shellcheck disable=SC2086 # TESTS is a list
+	tools/vm/run --kernel "$kver" --timeout "${FLEXVPN_VM_TIMEOUT:-3600}" \
+		--log "build/vm/$kver/console.log" -- selftests/run.sh ${TESTS:-} || rc=$?
+	if [[ -f $results/counts ]]; then
+		add_results "$results" "$kver" ||
+			fail "[$kver] the guest died${running:+ in $running} (tools/vm/run: $rc; see build/vm/$kver/console.log)"
+	else
+		fail "[$kver] no selftest results (tools/vm/run: $rc; build/vm/$kver/console.log)"
+	fi
+done
+
+finish

@@ -1,0 +1,35 @@
+# TAP counting shared by selftests/run.sh (in the guest) and tools/check.sh
+# (host tests); sourced, not run. The rules are docs/testing.md's: one line
+# per test case at the start of a line, "ok N - name", "not ok N - name",
+# "ok N - name # SKIP reason"; "1..0 # SKIP reason" skips a whole program.
+
+# tap_count FILE NAME
+# Prints "PASSED FAILED SKIPPED" on the first line, then "skip NAME: LINE"
+# for every skipped test and "fail NAME: LINE" for every failed one.
+tap_count() {
+	awk -v name="$2" '
+	function directive(line, word) {
+		return tolower(line) ~ ("#[ \t]*" word)
+	}
+	/^ok([ \t]|$)/ {
+		if (directive($0, "skip")) { skip++; detail[++n] = "skip " name ": " $0 }
+		else pass++
+		next
+	}
+	/^not ok([ \t]|$)/ {
+		if (directive($0, "skip")) { skip++; detail[++n] = "skip " name ": " $0 }
+		else { fail++; detail[++n] = "fail " name ": " $0 }
+		next
+	}
+	/^1\.\.0([ \t]|$)/ && directive($0, "skip") {
+		skip++; detail[++n] = "skip " name ": " $0
+		next
+	}
+	/^Bail out!/ {
+		fail++; detail[++n] = "fail " name ": " $0
+	}
+	END {
+		print pass + 0, fail + 0, skip + 0
+		for (i = 1; i <= n; i++) print detail[i]
+	}' "$1"
+}
