@@ -7,6 +7,7 @@
 #   make check      tools/check.sh: dependencies, build, host unit tests, the
 #                   selftests in a guest per kernel; ends "N passed, N failed"
 #   make demo       tools/demo.sh in a guest booting the 6.1 kernel
+#   make bench      the benchmarks (tools/bench/run.sh, docs/benchmarks.md)
 #   make clean
 #
 # KVERS="KVER..." chooses the kernels (default: build/kernels, written by
@@ -22,7 +23,7 @@ ifndef KVERS
 KVERS := $(shell cat $(BUILD)/kernels 2>/dev/null || $(TOP)/tools/deps.sh --kernels)
 endif
 
-.PHONY: all module userspace selftests check demo clean FORCE
+.PHONY: all module userspace selftests check bench demo clean FORCE
 all: module userspace selftests
 
 module: $(foreach k,$(KVERS),$(BUILD)/$(k)/flexvpn.ko)
@@ -48,6 +49,10 @@ $(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h
 
 check:
 	@$(TOP)/tools/check.sh
+
+# Benchmarks print tables (docs/benchmarks.md); they never fail the build.
+bench: all
+	@$(TOP)/tools/bench/run.sh
 
 demo:
 	@$(TOP)/tools/deps.sh
