@@ -200,23 +200,14 @@ static const struct net_device_ops flexvpn_access_netdev_ops = {
 
 static void flexvpn_access_setup(struct net_device *dev)
 {
+	flexvpn_setup_p2p(dev);
 	dev->netdev_ops = &flexvpn_access_netdev_ops;
-	dev->type = ARPHRD_NONE;
-	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
-	dev->priv_flags |= IFF_NO_QUEUE;
-	dev->hard_header_len = 0;
-	dev->addr_len = 0;
 	dev->needed_headroom = FLEXVPN_HEADROOM;
-	dev->min_mtu = FLEXVPN_MTU_MIN;
-	dev->max_mtu = FLEXVPN_MTU_MAX;
 	dev->features |= FLEXVPN_FEATURES;
 	dev->hw_features |= FLEXVPN_FEATURES;
 	dev->hw_enc_features |= FLEXVPN_FEATURES;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
-	dev->needs_free_netdev = true;
 	flexvpn_compat_set_lltx(dev);
-	/* the endpoint, the number and the template are this namespace's */
-	flexvpn_compat_set_netns_local(dev);
 	netif_keep_dst(dev);
 }
 

@@ -194,6 +194,7 @@ extern struct rtnl_link_ops flexvpn_access_link_ops;
 struct flexvpn_net *flexvpn_net(const struct net *net);
 
 /* template.c */
+void flexvpn_setup_p2p(struct net_device *dev);
 bool flexvpn_is_template(const struct net_device *dev);
 u32 flexvpn_template_mtu(const struct flexvpn_template *tmpl, u16 family,
 			 bool has_key);

@@ -193,11 +193,16 @@ static const struct net_device_ops flexvpn_template_netdev_ops = {
 	.ndo_change_mtu = flexvpn_template_change_mtu,
 };
 
-static void flexvpn_template_setup(struct net_device *dev)
+/**
+ * flexvpn_setup_p2p - what templates and access devices have in common
+ * @dev: a device being allocated
+ *
+ * Point-to-point, no link-layer header or address, no qdisc, freed by the
+ * core, and fixed to its namespace: its template, endpoint, number and the
+ * receive table all belong to that namespace.
+ */
+void flexvpn_setup_p2p(struct net_device *dev)
 {
-	struct flexvpn_template *tmpl = netdev_priv(dev);
-
-	dev->netdev_ops = &flexvpn_template_netdev_ops;
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
@@ -206,8 +211,15 @@ static void flexvpn_template_setup(struct net_device *dev)
 	dev->min_mtu = FLEXVPN_MTU_MIN;
 	dev->max_mtu = FLEXVPN_MTU_MAX;
 	dev->needs_free_netdev = true;
-	/* its access devices and the receive table live in this namespace */
 	flexvpn_compat_set_netns_local(dev);
+}
+
+static void flexvpn_template_setup(struct net_device *dev)
+{
+	struct flexvpn_template *tmpl = netdev_priv(dev);
+
+	flexvpn_setup_p2p(dev);
+	dev->netdev_ops = &flexvpn_template_netdev_ops;
 
 	memset(tmpl, 0, sizeof(*tmpl));
 	tmpl->dev = dev;
