@@ -111,13 +111,17 @@ static u8 flexvpn_xmit_tos(const struct sk_buff *skb)
 	return ip_tunnel_ecn_encap(ip_tunnel_get_dsfield(iph, skb), iph, skb);
 }
 
+static unsigned int flexvpn_gre_hlen(const struct flexvpn_endpoint *ep)
+{
+	return ep->key.has_key ? FLEXVPN_GRE_KEY_HLEN : FLEXVPN_GRE_HLEN;
+}
+
 /* Make room, tell GSO what it carries, and put the GRE header on. */
 static int flexvpn_xmit_push_gre(struct sk_buff *skb,
 				 const struct flexvpn_endpoint *ep,
 				 __be16 proto, unsigned int headroom)
 {
-	unsigned int hlen = ep->key.has_key ? FLEXVPN_GRE_KEY_HLEN :
-					      FLEXVPN_GRE_HLEN;
+	unsigned int hlen = flexvpn_gre_hlen(ep);
 	struct gre_base_hdr *greh;
 
 	if (skb_cow_head(skb, headroom + hlen))
@@ -136,9 +140,35 @@ static int flexvpn_xmit_push_gre(struct sk_buff *skb,
 	return 0;
 }
 
-static unsigned int flexvpn_gre_hlen(const struct flexvpn_endpoint *ep)
+/*
+ * What IPv4 and IPv6 outer headers share once the route is known: the loop
+ * check, path MTU discovery and the GRE header.
+ * Return: FLEXVPN_DROP_MAX when the packet can go, else why it cannot.
+ */
+static enum flexvpn_drop flexvpn_xmit_encap(struct sk_buff *skb,
+					    const struct flexvpn_access *va,
+					    const struct flexvpn_endpoint *ep,
+					    __be16 proto,
+					    const struct dst_entry *dst,
+					    unsigned int iphlen,
+					    __be16 *df, u8 *tos)
 {
-	return ep->key.has_key ? FLEXVPN_GRE_KEY_HLEN : FLEXVPN_GRE_HLEN;
+	int mtu;
+
+	/* the way to the peer leads into this tunnel */
+	if (unlikely(dst->dev == va->dev))
+		return FLEXVPN_DROP_TX_INVALID;
+
+	mtu = dst_mtu(dst) - iphlen - flexvpn_gre_hlen(ep);
+	*df = flexvpn_xmit_df(skb, proto, mtu);
+	if (flexvpn_xmit_too_big(skb, proto, mtu, *df))
+		return FLEXVPN_DROP_TX_TOO_BIG;
+
+	*tos = flexvpn_xmit_tos(skb);
+	if (flexvpn_xmit_push_gre(skb, ep, proto, LL_RESERVED_SPACE(dst->dev) +
+				  dst->header_len + iphlen))
+		return FLEXVPN_DROP_TX_INVALID;
+	return FLEXVPN_DROP_MAX;
 }
 
 static struct rtable *flexvpn_route4(struct net *net,
@@ -170,40 +200,22 @@ static struct rtable *flexvpn_route4(struct net *net,
 static void flexvpn_xmit4(struct sk_buff *skb, struct flexvpn_access *va,
 			  struct flexvpn_endpoint *ep, __be16 proto)
 {
-	struct net_device *dev = va->dev;
-	unsigned int hlen = flexvpn_gre_hlen(ep);
+	enum flexvpn_drop why;
 	struct rtable *rt;
 	__be32 saddr;
 	__be16 df;
 	u8 tos;
-	int mtu;
 
-	rt = flexvpn_route4(dev_net(dev), ep, &saddr);
+	rt = flexvpn_route4(dev_net(va->dev), ep, &saddr);
 	if (IS_ERR(rt)) {
 		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_NO_ROUTE);
 		return;
 	}
-	if (unlikely(rt->dst.dev == dev)) {
-		/* the way to the peer leads into this tunnel */
+	why = flexvpn_xmit_encap(skb, va, ep, proto, &rt->dst,
+				 sizeof(struct iphdr), &df, &tos);
+	if (why != FLEXVPN_DROP_MAX) {
 		ip_rt_put(rt);
-		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_INVALID);
-		return;
-	}
-
-	mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr) - hlen;
-	df = flexvpn_xmit_df(skb, proto, mtu);
-	if (flexvpn_xmit_too_big(skb, proto, mtu, df)) {
-		ip_rt_put(rt);
-		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_TOO_BIG);
-		return;
-	}
-
-	tos = flexvpn_xmit_tos(skb);
-	if (flexvpn_xmit_push_gre(skb, ep, proto,
-				  LL_RESERVED_SPACE(rt->dst.dev) +
-				  rt->dst.header_len + sizeof(struct iphdr))) {
-		ip_rt_put(rt);
-		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_INVALID);
+		flexvpn_xmit_drop(va, skb, why);
 		return;
 	}
 	iptunnel_xmit(NULL, rt, skb, saddr, ep->key.remote.s6_addr32[0],
@@ -238,46 +250,30 @@ static struct dst_entry *flexvpn_route6(struct net *net,
 static void flexvpn_xmit6(struct sk_buff *skb, struct flexvpn_access *va,
 			  struct flexvpn_endpoint *ep, __be16 proto)
 {
-	struct net_device *dev = va->dev;
-	unsigned int hlen = flexvpn_gre_hlen(ep);
 	/* the inner flow picks the outer flow label, for ECMP on the way */
 	__be32 label = htonl(skb_get_hash(skb)) & IPV6_FLOWLABEL_MASK;
+	struct net_device *dev = va->dev;
+	enum flexvpn_drop why;
 	struct in6_addr saddr;
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
 	__be16 df;
 	u8 tclass;
-	int mtu;
 
 	dst = flexvpn_route6(dev_net(dev), ep, &saddr);
 	if (IS_ERR(dst)) {
 		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_NO_ROUTE);
 		return;
 	}
-	if (unlikely(dst->dev == dev)) {
+	why = flexvpn_xmit_encap(skb, va, ep, proto, dst,
+				 sizeof(struct ipv6hdr), &df, &tclass);
+	if (why != FLEXVPN_DROP_MAX) {
 		dst_release(dst);
-		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_INVALID);
-		return;
-	}
-
-	mtu = dst_mtu(dst) - sizeof(struct ipv6hdr) - hlen;
-	df = flexvpn_xmit_df(skb, proto, mtu);
-	if (flexvpn_xmit_too_big(skb, proto, mtu, df)) {
-		dst_release(dst);
-		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_TOO_BIG);
+		flexvpn_xmit_drop(va, skb, why);
 		return;
 	}
 	/* IPv6 fragments at the source only: let it, when it must */
 	skb->ignore_df = !df;
-
-	tclass = flexvpn_xmit_tos(skb);
-	if (flexvpn_xmit_push_gre(skb, ep, proto,
-				  LL_RESERVED_SPACE(dst->dev) +
-				  dst->header_len + sizeof(struct ipv6hdr))) {
-		dst_release(dst);
-		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_INVALID);
-		return;
-	}
 
 	skb_scrub_packet(skb, false);
 	skb_clear_hash_if_not_l4(skb);
