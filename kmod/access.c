@@ -137,6 +137,7 @@ static int flexvpn_access_ndo_init(struct net_device *dev)
 		return ret;
 	list_add_tail(&va->node, &va->tmpl->access_list);
 	va->tmpl->nr_access++;
+	netif_napi_add(dev, &va->napi, flexvpn_rcv_poll);
 	return 0;
 }
 
@@ -156,6 +157,10 @@ static void flexvpn_access_ndo_uninit(struct net_device *dev)
 	if (va->announced)
 		flexvpn_nl_notify_access(va, FLEXVPN_CMD_ACCESS_DEL);
 
+	/* frees what GRO holds; the grace period that follows ndo_uninit
+	 * covers the NAPI hash entry and netpoll's walk of the NAPI list
+	 */
+	__netif_napi_del(&va->napi);
 	list_del(&va->node);
 	tmpl->nr_access--;
 	rhashtable_remove_fast(&tmpl->fn->endpoints, &ep->node,
@@ -165,6 +170,36 @@ static void flexvpn_access_ndo_uninit(struct net_device *dev)
 	ida_free(&tmpl->fn->ids, va->id);
 	kfree(va->peer_id);
 	va->peer_id = NULL;
+}
+
+static int flexvpn_access_open(struct net_device *dev)
+{
+	struct flexvpn_access *va = netdev_priv(dev);
+
+	napi_enable(&va->napi);
+	return 0;
+}
+
+static int flexvpn_access_stop(struct net_device *dev)
+{
+	struct flexvpn_access *va = netdev_priv(dev);
+
+	/* waits for a running poll; GRO's held packets go out with it */
+	napi_disable(&va->napi);
+	skb_queue_purge(&va->rxq);
+	return 0;
+}
+
+/*
+ * After the last reference is gone: the receive hook may have queued a packet
+ * between the device stopping and its endpoint leaving the receive table, and
+ * that packet does not hold the device.
+ */
+static void flexvpn_access_destructor(struct net_device *dev)
+{
+	struct flexvpn_access *va = netdev_priv(dev);
+
+	skb_queue_purge(&va->rxq);
 }
 
 static void flexvpn_access_get_stats64(struct net_device *dev,
@@ -191,6 +226,8 @@ static void flexvpn_access_get_stats64(struct net_device *dev,
 static const struct net_device_ops flexvpn_access_netdev_ops = {
 	.ndo_init = flexvpn_access_ndo_init,
 	.ndo_uninit = flexvpn_access_ndo_uninit,
+	.ndo_open = flexvpn_access_open,
+	.ndo_stop = flexvpn_access_stop,
 	.ndo_start_xmit = flexvpn_xmit,
 	.ndo_get_stats64 = flexvpn_access_get_stats64,
 };
@@ -200,8 +237,12 @@ static const struct net_device_ops flexvpn_access_netdev_ops = {
 
 static void flexvpn_access_setup(struct net_device *dev)
 {
+	struct flexvpn_access *va = netdev_priv(dev);
+
 	flexvpn_setup_p2p(dev);
 	dev->netdev_ops = &flexvpn_access_netdev_ops;
+	dev->priv_destructor = flexvpn_access_destructor;
+	skb_queue_head_init(&va->rxq);
 	dev->needed_headroom = FLEXVPN_HEADROOM;
 	dev->features |= FLEXVPN_FEATURES;
 	dev->hw_features |= FLEXVPN_FEATURES;

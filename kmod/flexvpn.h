@@ -162,6 +162,10 @@ enum flexvpn_drop {
  * @announced: its creation went out as an event, so its removal will (RTNL)
  * @drops: drop counters; drops are rare, so shared atomics are cheaper in
  *	memory than per-CPU counters and cost nothing on the fast path
+ * @rxq: decapsulated packets waiting for @napi (its own lock); filled by the
+ *	receive hook on any CPU, emptied by @napi, purged when the device stops
+ *	and when it is freed
+ * @napi: hands @rxq to the stack through GRO; enabled while the device is up
  */
 struct flexvpn_access {
 	struct net_device *dev;
@@ -173,6 +177,8 @@ struct flexvpn_access {
 	char *peer_id;
 	bool announced;
 	atomic_long_t drops[FLEXVPN_DROP_MAX];
+	struct sk_buff_head rxq;
+	struct napi_struct napi;
 };
 
 /**
@@ -223,6 +229,7 @@ netdev_tx_t flexvpn_xmit(struct sk_buff *skb, struct net_device *dev);
 /* rcv.c */
 extern const struct rhashtable_params flexvpn_ep_params;
 int flexvpn_rcv_hooks_get(struct flexvpn_net *fn);
+int flexvpn_rcv_poll(struct napi_struct *napi, int budget);
 void flexvpn_rcv_hooks_put(struct flexvpn_net *fn);
 
 /* netlink.c */

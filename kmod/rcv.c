@@ -12,13 +12,15 @@
  * not claim continues untouched. It is registered only in namespaces that
  * have a virtual-template, and costs other traffic one compare.
  *
- * Decapsulated packets enter the stack again through netif_rx(). Its
- * per-CPU backlog is flushed of a device's packets when the device is
- * unregistered, so no packet outlives its device. A module-wide set of GRO
- * cells (what xfrm_input() uses) has no such flush: a device deleted under
- * traffic left packets pointing at freed memory there. Per-device GRO cells
- * would cost a NAPI context per CPU per device, too much for ten thousand
- * spokes; GRO for access devices wants a per-device NAPI instead.
+ * Decapsulated packets wait in the device's own queue for the device's own
+ * NAPI context, which passes them to the stack through GRO (what a TCP
+ * receiver through the tunnel needs to keep up). One NAPI per device, as
+ * WireGuard has one per peer: per-CPU GRO cells per device (ip_gre) would cost
+ * a NAPI context per CPU per device, too much for ten thousand spokes, and one
+ * module-wide set of cells (xfrm_input()) keeps packets that point at their
+ * device with nothing to flush them when the device goes. Here the device's
+ * NAPI is disabled when it stops and deleted when it is unregistered, which
+ * frees what GRO still holds, and its queue is purged when it is freed.
  */
 #include <linux/if_tunnel.h>
 #include <linux/ip.h>
@@ -36,6 +38,9 @@
 
 /* after the filter, security and SELinux hooks; before conntrack helpers */
 #define FLEXVPN_NF_PRIORITY	(NF_IP_PRI_SELINUX_LAST + 1)
+
+/* packets a device's receive queue holds, as netdev_max_backlog's default */
+#define FLEXVPN_RXQ_LEN		1000
 
 const struct rhashtable_params flexvpn_ep_params = {
 	.key_len = sizeof(struct flexvpn_ep_key),
@@ -101,6 +106,50 @@ static int flexvpn_rcv_ecn(struct sk_buff *skb, u8 outer_tos)
 	return INET_ECN_decapsulate(skb, outer_tos, inner) > 1 ? -EINVAL : 0;
 }
 
+/**
+ * flexvpn_rcv_poll - pass a device's queued packets to the stack
+ * @napi: the device's NAPI context
+ * @budget: how many packets it may pass
+ *
+ * Return: the number of packets passed.
+ */
+int flexvpn_rcv_poll(struct napi_struct *napi, int budget)
+{
+	struct flexvpn_access *va = container_of(napi, typeof(*va), napi);
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget && (skb = skb_dequeue(&va->rxq))) {
+		napi_gro_receive(napi, skb);
+		done++;
+	}
+	/* a packet queued after the last dequeue finds the context still
+	 * scheduled; napi_complete_done() sees that and polls again
+	 */
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+/* Queue @skb for @va's NAPI context; it is @va's packet from now on. */
+static void flexvpn_rcv_queue(struct flexvpn_access *va, struct sk_buff *skb)
+{
+	struct net_device *dev = va->dev;
+
+	/* a stopped device's context is disabled and would never run; a packet
+	 * that slips in while it stops is purged when the device is freed
+	 */
+	if (unlikely(!netif_running(dev) ||
+		     skb_queue_len_lockless(&va->rxq) >= FLEXVPN_RXQ_LEN)) {
+		dev_core_stats_rx_dropped_inc(dev);
+		kfree_skb(skb);
+		return;
+	}
+	dev_sw_netstats_rx_add(dev, skb->len);
+	skb_queue_tail(&va->rxq, skb);
+	napi_schedule(&va->napi);
+}
+
 /*
  * Hand the packet to @va: strip the outer headers, and queue it for the stack.
  * Return: the netfilter verdict.
@@ -110,20 +159,17 @@ static unsigned int flexvpn_rcv_deliver(struct sk_buff *skb,
 					unsigned int hlen, __be16 proto,
 					u8 outer_tos)
 {
-	struct net_device *dev = va->dev;
-
 	if (proto != htons(ETH_P_IP) && proto != htons(ETH_P_IPV6))
 		goto invalid;
 	if (iptunnel_pull_header(skb, hlen, proto, false))
 		goto invalid;
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
-	skb->dev = dev;
+	skb->dev = va->dev;
 	if (flexvpn_rcv_ecn(skb, outer_tos))
 		goto invalid;
 
-	dev_sw_netstats_rx_add(dev, skb->len);
-	netif_rx(skb);
+	flexvpn_rcv_queue(va, skb);
 	return NF_STOLEN;
 
 invalid:

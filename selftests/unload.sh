@@ -25,6 +25,8 @@
 # every template and access device is gone, no splat reaches the kernel
 # log; the module loads again and works. Deleting a template deletes its
 # access devices, and `flexvpn monitor` prints a "del" event for each.
+# An access device stopped, started and deleted while its peer floods it
+# (its receive queue and NAPI context must not outlive it) leaves no splat.
 
 set -e
 source "$(dirname "$0")/lib.sh"
@@ -96,6 +98,30 @@ grep -E "$KMSG_SPLAT" "$FV_TMP/kmsg" | head -n 20 | sed 's/^/#   /' || true
 check "insmod \$FLEXVPN_KO again" module_load
 hub_spoke1
 check "the reloaded module passes traffic" ping_ok spoke1 "$(tun4 1 1)"
+
+# ------------------------------------------- device lifetime under traffic
+
+mark=$(kmsg_mark)
+bg spoke1 ping -q -f -w 60 "$(tun4 1 1)" > /dev/null 2>&1
+flood=$BG_PID
+rx_over() { [ "$(access_stat hub "$va1" rx_packets)" -gt "$1" ]; }
+check "flood reaches the hub's access device" busywait 30000 rx_over 300
+bounce()
+{
+	local i
+	for i in 1 2 3 4 5; do
+		ipn hub link set "$va1" down || return 1
+		ipn hub link set "$va1" up || return 1
+	done
+}
+check "stop and start the access device 5 times under the flood" bounce
+rx=$(access_stat hub "$va1" rx_packets)
+check "packets arrive again after the restarts" busywait 30000 rx_over "$((rx + 100))"
+check "delete the access device under the flood" ipn hub link del "$va1"
+pid_stop "$flood" INT
+kmsg_since "$mark" > "$FV_TMP/kmsg"
+check "no kernel splat from the device's lifetime under traffic" \
+	not grep -E "$KMSG_SPLAT" "$FV_TMP/kmsg"
 
 # ------------------------------------------------------------ template delete
 
