@@ -40,6 +40,13 @@
 #define FLEXVPN_DEFAULT_PREFIX		"va"
 #define FLEXVPN_MTU_MIN			68	/* IPv4's minimum */
 #define FLEXVPN_MTU_MAX			65455	/* 65535 less the outer headers */
+#define FLEXVPN_GROUP_MAXLEN		15	/* shaper group name, without the NUL */
+#define FLEXVPN_SHAPER_RATE_MIN		8ULL		/* bit/s: one byte a second */
+#define FLEXVPN_SHAPER_RATE_MAX		10000000000000ULL	/* bit/s: 10 Tbit/s */
+#define FLEXVPN_SHAPER_QLEN_DEFAULT	128	/* packets */
+#define FLEXVPN_SHAPER_QLEN_MAX		65536
+#define FLEXVPN_SHAPER_ESP_OVERHEAD	36	/* bytes: ESP with AES-GCM-128 */
+#define FLEXVPN_SHAPER_OVERHEAD_MAX	1024
 
 /**
  * enum flexvpn_cmd - commands
@@ -146,6 +153,20 @@ enum flexvpn_key_mode {
  *	characters [A-Za-z0-9_.-] (new); access devices are named prefix + a
  *	number unique in the namespace. Default FLEXVPN_DEFAULT_PREFIX.
  * @FLEXVPN_TMPL_A_ACCESS_COUNT: u32, read only: live access devices
+ * @FLEXVPN_TMPL_A_SHAPER_RATE: u64 bit/s (live): the parent rate all shaped
+ *	access devices of the template share (the hub's WAN, or a tier);
+ *	0 = no parent limit. See "The shaper" below.
+ * @FLEXVPN_TMPL_A_SHAPER_OVERHEAD: u32 bytes (live): ESP overhead the shaper
+ *	counts per packet on top of the inner packet, outer IP header and GRE
+ *	(0..FLEXVPN_SHAPER_OVERHEAD_MAX; default FLEXVPN_SHAPER_ESP_OVERHEAD)
+ * @FLEXVPN_TMPL_A_SHAPER: nest, enum flexvpn_shaper_attr (new): the shaper
+ *	new access devices get when ACCESS_NEW does not say
+ * @FLEXVPN_TMPL_A_SHAPER_GROUP: nest, enum flexvpn_group_attr. In
+ *	TEMPLATE_SET: create, change or delete (FLEXVPN_GROUP_A_DELETE) one
+ *	shaper group; in replies: one per group
+ * @FLEXVPN_TMPL_A_SHAPER_STATS: nest, enum flexvpn_shaper_stats_attr, read
+ *	only: the parent level (sums over the template's shaped devices)
+ * @FLEXVPN_TMPL_A_PAD: padding for 64-bit attributes
  */
 enum flexvpn_template_attr {
 	FLEXVPN_TMPL_A_UNSPEC,
@@ -164,6 +185,12 @@ enum flexvpn_template_attr {
 	FLEXVPN_TMPL_A_ALLOW_UNPROTECTED,
 	FLEXVPN_TMPL_A_NAME_PREFIX,
 	FLEXVPN_TMPL_A_ACCESS_COUNT,
+	FLEXVPN_TMPL_A_SHAPER_RATE,
+	FLEXVPN_TMPL_A_SHAPER_OVERHEAD,
+	FLEXVPN_TMPL_A_SHAPER,
+	FLEXVPN_TMPL_A_SHAPER_GROUP,
+	FLEXVPN_TMPL_A_SHAPER_STATS,
+	FLEXVPN_TMPL_A_PAD,
 
 	__FLEXVPN_TMPL_A_MAX,
 	FLEXVPN_TMPL_A_MAX = __FLEXVPN_TMPL_A_MAX - 1
@@ -190,6 +217,11 @@ enum flexvpn_template_attr {
  * @FLEXVPN_ACCESS_A_PAD: padding for 64-bit attributes
  * @FLEXVPN_ACCESS_A_TEMPLATE_IFNAME: string, read only: the template's name
  *	(events carry it because a deleted template can no longer be looked up)
+ * @FLEXVPN_ACCESS_A_SHAPER: nest, enum flexvpn_shaper_attr: the device's
+ *	shaper (ACCESS_NEW, ACCESS_SET: attributes not given keep their value,
+ *	or on ACCESS_NEW the template's default)
+ * @FLEXVPN_ACCESS_A_SHAPER_STATS: nest, enum flexvpn_shaper_stats_attr,
+ *	read only; present when the device is shaped
  */
 enum flexvpn_access_attr {
 	FLEXVPN_ACCESS_A_UNSPEC,
@@ -206,6 +238,8 @@ enum flexvpn_access_attr {
 	FLEXVPN_ACCESS_A_STATS,
 	FLEXVPN_ACCESS_A_PAD,
 	FLEXVPN_ACCESS_A_TEMPLATE_IFNAME,
+	FLEXVPN_ACCESS_A_SHAPER,
+	FLEXVPN_ACCESS_A_SHAPER_STATS,
 
 	__FLEXVPN_ACCESS_A_MAX,
 	FLEXVPN_ACCESS_A_MAX = __FLEXVPN_ACCESS_A_MAX - 1
@@ -247,6 +281,105 @@ enum flexvpn_stats_attr {
 
 	__FLEXVPN_STATS_A_MAX,
 	FLEXVPN_STATS_A_MAX = __FLEXVPN_STATS_A_MAX - 1
+};
+
+/*
+ * The shaper: every virtual-access device may shape what it sends toward its
+ * peer, HTB style. A device's rate is assured; it may borrow unused
+ * bandwidth of its parent up to its ceil, shared among busy devices in
+ * proportion to their rates; the parent (the template's
+ * FLEXVPN_TMPL_A_SHAPER_RATE, or a group under the template) never sends
+ * more than its own rate. Hierarchy: template -> group (optional) -> device.
+ * Rates count what goes on the wire per packet (per GSO segment): the inner
+ * packet, the outer IP header, GRE and FLEXVPN_TMPL_A_SHAPER_OVERHEAD bytes
+ * for ESP. Packets over the rate wait in a per-device queue of QLEN packets
+ * (drops counted); control packets (not IPv4/IPv6, e.g. NHRP, or priority
+ * TC_PRIO_CONTROL) have a band of their own that is served first.
+ */
+
+/**
+ * enum flexvpn_shaper_attr - a device's shaper (or a template's default)
+ * @FLEXVPN_SHAPER_A_RATE: u64 bit/s, assured rate: 0 = not shaped, else
+ *	FLEXVPN_SHAPER_RATE_MIN..FLEXVPN_SHAPER_RATE_MAX
+ * @FLEXVPN_SHAPER_A_CEIL: u64 bit/s, the most it may reach by borrowing;
+ *	0 = the rate; else at least the rate
+ * @FLEXVPN_SHAPER_A_BURST: u32 bytes it may send at once after an idle
+ *	time; 0 = automatic (2 ms at the ceil, at least twice the MTU); else at
+ *	least one MTU plus the encapsulation
+ * @FLEXVPN_SHAPER_A_QLEN: u32 packets that may wait; 0 = default
+ *	(FLEXVPN_SHAPER_QLEN_DEFAULT), at most FLEXVPN_SHAPER_QLEN_MAX
+ * @FLEXVPN_SHAPER_A_GROUP: string, the shaper group of the template the
+ *	device belongs to; "" = directly under the template
+ * @FLEXVPN_SHAPER_A_PAD: padding
+ */
+enum flexvpn_shaper_attr {
+	FLEXVPN_SHAPER_A_UNSPEC,
+	FLEXVPN_SHAPER_A_RATE,
+	FLEXVPN_SHAPER_A_CEIL,
+	FLEXVPN_SHAPER_A_BURST,
+	FLEXVPN_SHAPER_A_QLEN,
+	FLEXVPN_SHAPER_A_GROUP,
+	FLEXVPN_SHAPER_A_PAD,
+
+	__FLEXVPN_SHAPER_A_MAX,
+	FLEXVPN_SHAPER_A_MAX = __FLEXVPN_SHAPER_A_MAX - 1
+};
+
+/**
+ * enum flexvpn_group_attr - a shaper group under a template ("gold spokes:
+ *	10 Mbit/s each, 200 Mbit/s together")
+ * @FLEXVPN_GROUP_A_NAME: string, 1..FLEXVPN_GROUP_MAXLEN characters
+ *	[A-Za-z0-9_.-]
+ * @FLEXVPN_GROUP_A_RATE: u64 bit/s, the group's assured share of the
+ *	template's parent rate (required when creating)
+ * @FLEXVPN_GROUP_A_CEIL: u64 bit/s, 0 = the rate
+ * @FLEXVPN_GROUP_A_DELETE: flag: delete the group (refused while devices
+ *	are in it)
+ * @FLEXVPN_GROUP_A_MEMBERS: u32, read only: devices in the group
+ * @FLEXVPN_GROUP_A_STATS: nest, enum flexvpn_shaper_stats_attr, read only
+ * @FLEXVPN_GROUP_A_PAD: padding
+ */
+enum flexvpn_group_attr {
+	FLEXVPN_GROUP_A_UNSPEC,
+	FLEXVPN_GROUP_A_NAME,
+	FLEXVPN_GROUP_A_RATE,
+	FLEXVPN_GROUP_A_CEIL,
+	FLEXVPN_GROUP_A_DELETE,
+	FLEXVPN_GROUP_A_MEMBERS,
+	FLEXVPN_GROUP_A_STATS,
+	FLEXVPN_GROUP_A_PAD,
+
+	__FLEXVPN_GROUP_A_MAX,
+	FLEXVPN_GROUP_A_MAX = __FLEXVPN_GROUP_A_MAX - 1
+};
+
+/**
+ * enum flexvpn_shaper_stats_attr - shaper counters, all u64
+ * @FLEXVPN_SHAPER_STATS_A_PACKETS: packets sent (GSO packets count once)
+ * @FLEXVPN_SHAPER_STATS_A_BYTES: bytes sent, as the shaper counts them (wire)
+ * @FLEXVPN_SHAPER_STATS_A_DROPPED: packets dropped because the queue was full
+ * @FLEXVPN_SHAPER_STATS_A_OVERLIMITS: packets that had to wait
+ * @FLEXVPN_SHAPER_STATS_A_BACKLOG_PACKETS: packets waiting now
+ * @FLEXVPN_SHAPER_STATS_A_BACKLOG_BYTES: their bytes
+ * @FLEXVPN_SHAPER_STATS_A_BORROWED: bytes sent above the assured rate
+ * @FLEXVPN_SHAPER_STATS_A_RATE_NOW: bit/s the device (or group) may send at
+ *	now: its rate plus what it borrows
+ * @FLEXVPN_SHAPER_STATS_A_PAD: padding
+ */
+enum flexvpn_shaper_stats_attr {
+	FLEXVPN_SHAPER_STATS_A_UNSPEC,
+	FLEXVPN_SHAPER_STATS_A_PACKETS,
+	FLEXVPN_SHAPER_STATS_A_BYTES,
+	FLEXVPN_SHAPER_STATS_A_DROPPED,
+	FLEXVPN_SHAPER_STATS_A_OVERLIMITS,
+	FLEXVPN_SHAPER_STATS_A_BACKLOG_PACKETS,
+	FLEXVPN_SHAPER_STATS_A_BACKLOG_BYTES,
+	FLEXVPN_SHAPER_STATS_A_BORROWED,
+	FLEXVPN_SHAPER_STATS_A_RATE_NOW,
+	FLEXVPN_SHAPER_STATS_A_PAD,
+
+	__FLEXVPN_SHAPER_STATS_A_MAX,
+	FLEXVPN_SHAPER_STATS_A_MAX = __FLEXVPN_SHAPER_STATS_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_FLEXVPN_H */
