@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -125,6 +126,78 @@ static void test_u64(void)
 	ok(parse_u64("-1", &v) == -EINVAL, "u64: no wrap-around of -1");
 }
 
+static void test_rate(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t bps;
+	} good[] = {
+		{ "64", 64 }, { "64bit", 64 }, { "8", FLEXVPN_SHAPER_RATE_MIN },
+		{ "10kbit", 10000 }, { "10Mbit", 10000000 },
+		{ "10MBIT", 10000000 }, { "2gbit", 2000000000 },
+		{ "10tbit", FLEXVPN_SHAPER_RATE_MAX }, { "1bps", 8 },
+		{ "1500kbps", 12000000 }, { "3mbps", 24000000 },
+		{ "1gbps", 8000000000ULL }, { "0010mbit", 10000000 },
+	};
+	static const char *const bad[] = {
+		"", "mbit", "-1mbit", "+1mbit", "1.5mbit", "10 mbit", "10mbits",
+		"10m", "0x10", "0", "7", "7bit", "0bps", "10001gbit", "11tbit",
+		"18446744073709551616", "99999999999999999999999999999999bit",
+		"18446744073709551615bps", "2305843009213693952bps",
+	};
+	char buf[RATE_STRLEN];
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		ok(!parse_rate(good[i].s, &v) && v == good[i].bps,
+		   "rate: \"%s\" is %" PRIu64 " bit/s", good[i].s, good[i].bps);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ok(parse_rate(bad[i], &v) == -EINVAL, "rate: rejects \"%s\"",
+		   bad[i]);
+
+	is_str(rate_str(10000000, buf), "10Mbit", "rate printed: 10Mbit");
+	is_str(rate_str(1500000, buf), "1500Kbit", "rate printed: 1500Kbit");
+	is_str(rate_str(64, buf), "64bit", "rate printed: 64bit");
+	is_str(rate_str(1234567, buf), "1234567bit",
+	       "rate printed: exact rather than rounded");
+	is_str(rate_str(FLEXVPN_SHAPER_RATE_MAX, buf), "10Tbit",
+	       "rate printed: the largest");
+	is_str(rate_str(0, buf), "0bit", "rate printed: 0");
+	is_str(rate_str(UINT64_MAX, buf), "18446744073709551615bit",
+	       "rate printed: 2^64-1 fits the buffer");
+	ok(!parse_rate(rate_str(123456000000ULL, buf), &v) &&
+	   v == 123456000000ULL, "rate: what is printed reads back");
+}
+
+static void test_size(void)
+{
+	uint32_t v = 0;
+
+	ok(!parse_size("3000", 1, UINT32_MAX, &v) && v == 3000,
+	   "size: bytes");
+	ok(!parse_size("3000b", 1, UINT32_MAX, &v) && v == 3000,
+	   "size: b");
+	ok(!parse_size("4k", 1, UINT32_MAX, &v) && v == 4096, "size: k");
+	ok(!parse_size("4KB", 1, UINT32_MAX, &v) && v == 4096,
+	   "size: KB, any case");
+	ok(!parse_size("2m", 1, UINT32_MAX, &v) && v == 2097152, "size: m");
+	ok(!parse_size("2mb", 1, UINT32_MAX, &v) && v == 2097152,
+	   "size: mb");
+	ok(!parse_size("4095m", 1, UINT32_MAX, &v) && v == 4095U << 20,
+	   "size: 4095m fits 32 bits");
+	ok(parse_size("4096m", 1, UINT32_MAX, &v) == -EINVAL,
+	   "size: 4096m does not");
+	ok(parse_size("0", 1, UINT32_MAX, &v) == -EINVAL,
+	   "size: below the minimum");
+	ok(parse_size("1.5k", 1, UINT32_MAX, &v) == -EINVAL &&
+	   parse_size("-1", 1, UINT32_MAX, &v) == -EINVAL &&
+	   parse_size("k", 1, UINT32_MAX, &v) == -EINVAL &&
+	   parse_size("1g", 1, UINT32_MAX, &v) == -EINVAL &&
+	   parse_size("1kbit", 1, UINT32_MAX, &v) == -EINVAL,
+	   "size: fraction, sign, no number, unknown units");
+}
+
 static void test_ip(void)
 {
 	union fv_ip ip;
@@ -154,6 +227,9 @@ static void test_names(void)
 	ok(valid_prefix("Sp_.-9"), "prefix: every allowed kind of character");
 	ok(!valid_prefix("v a") && !valid_prefix("v/a") && !valid_prefix("v:a"),
 	   "prefix: blank, slash, colon");
+	ok(valid_name("abcdefghijklmno", FLEXVPN_GROUP_MAXLEN) &&
+	   !valid_name("abcdefghijklmnop", FLEXVPN_GROUP_MAXLEN),
+	   "group name: FLEXVPN_GROUP_MAXLEN characters, not one more");
 	ok(!valid_ifname(""), "ifname: empty");
 	ok(valid_ifname("abcdefghijklmno"), "ifname: 15 characters");
 	ok(!valid_ifname("abcdefghijklmnop"), "ifname: 16 characters");
@@ -289,6 +365,8 @@ int main(void)
 	test_u32();
 	test_number_syntax();
 	test_u64();
+	test_rate();
+	test_size();
 	test_ip();
 	test_names();
 	test_choices();

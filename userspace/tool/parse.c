@@ -4,10 +4,12 @@
  * Nothing here talks to the kernel, so all of it runs in host unit tests.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <linux/flexvpn.h>
@@ -77,6 +79,111 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 int parse_u64(const char *s, uint64_t *out)
 {
 	return parse_number(s, out);
+}
+
+/*
+ * A unit a quantity may carry, and the word printing uses for it (NULL:
+ * never printed). Units are matched without regard to case, as tc does,
+ * so what the tool prints ("10Mbit") reads back.
+ */
+struct unit {
+	const char *suffix;
+	uint64_t mult;
+	const char *print;
+};
+
+/* tc's rate units: SI multiples of bit/s, and "bps" for bytes per second */
+static const struct unit rate_units[] = {
+	{ "", 1, NULL },
+	{ "bit", 1, "bit" },
+	{ "kbit", 1000ULL, "Kbit" },
+	{ "mbit", 1000000ULL, "Mbit" },
+	{ "gbit", 1000000000ULL, "Gbit" },
+	{ "tbit", 1000000000000ULL, "Tbit" },
+	{ "bps", 8, NULL },
+	{ "kbps", 8000ULL, NULL },
+	{ "mbps", 8000000ULL, NULL },
+	{ "gbps", 8000000000ULL, NULL },
+	{ NULL, 0, NULL }
+};
+
+/* tc's size units: bytes, binary multiples */
+static const struct unit size_units[] = {
+	{ "", 1, NULL },
+	{ "b", 1, NULL },
+	{ "k", 1024, NULL },
+	{ "kb", 1024, NULL },
+	{ "m", 1024 * 1024, NULL },
+	{ "mb", 1024 * 1024, NULL },
+	{ NULL, 0, NULL }
+};
+
+/*
+ * Decimal digits and a unit of @units, the product checked for overflow.
+ * Only digits: no sign, no blanks, no fraction, no hex.
+ */
+static int parse_scaled(const char *s, const struct unit *units,
+			uint64_t *out)
+{
+	size_t digits = strspn(s, "0123456789");
+	char number[32];
+	uint64_t v;
+
+	if (!digits || digits >= sizeof(number))
+		return -EINVAL;
+	memcpy(number, s, digits);
+	number[digits] = '\0';
+	if (parse_number(number, &v))
+		return -EINVAL;
+	for (; units->suffix; units++) {
+		if (strcasecmp(s + digits, units->suffix))
+			continue;
+		if (v > UINT64_MAX / units->mult)
+			return -EINVAL;
+		*out = v * units->mult;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* A shaper rate in bit/s, within what the uapi allows */
+int parse_rate(const char *s, uint64_t *out)
+{
+	uint64_t v;
+
+	if (parse_scaled(s, rate_units, &v) || v < FLEXVPN_SHAPER_RATE_MIN ||
+	    v > FLEXVPN_SHAPER_RATE_MAX)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* A size in bytes, between @min and @max */
+int parse_size(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_scaled(s, size_units, &v) || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/*
+ * A rate as tc prints it, in the largest unit that keeps it exact:
+ * "10Mbit", "1500Kbit", "64bit". Exact, so that it reads back the same.
+ */
+const char *rate_str(uint64_t bps, char buf[RATE_STRLEN])
+{
+	const struct unit *u, *best = &rate_units[1];
+
+	for (u = rate_units; u->suffix; u++)
+		if (bps && u->print && u->mult > best->mult &&
+		    !(bps % u->mult))
+			best = u;
+	snprintf(buf, RATE_STRLEN, "%" PRIu64 "%s", bps / best->mult,
+		 best->print);
+	return buf;
 }
 
 /* Returns the address family, AF_INET or AF_INET6. */
@@ -149,12 +256,20 @@ const char *choice_word(const struct choice *choices, unsigned int value)
  */
 bool valid_prefix(const char *s)
 {
+	return valid_name(s, FLEXVPN_PREFIX_MAXLEN);
+}
+
+/*
+ * The kernel's rule for names it keeps (name prefixes, shaper groups):
+ * 1 to @maxlen characters out of A-Z a-z 0-9 _ . -
+ */
+bool valid_name(const char *s, size_t maxlen)
+{
 	static const char allowed[] =
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
 	size_t len = strlen(s);
 
-	return len >= 1 && len <= FLEXVPN_PREFIX_MAXLEN &&
-	       strspn(s, allowed) == len;
+	return len >= 1 && len <= maxlen && strspn(s, allowed) == len;
 }
 
 /* A device name the kernel could hold: 1 to IF_NAMESIZE - 1 bytes. */

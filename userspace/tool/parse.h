@@ -7,6 +7,7 @@
 #define FLEXVPN_PARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -58,6 +59,11 @@ int errorf(int status, const char *fmt, ...)
 
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_u64(const char *s, uint64_t *out);
+int parse_rate(const char *s, uint64_t *out);
+int parse_size(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* "18446744073709551615bit" and the NUL */
+#define RATE_STRLEN 24
+const char *rate_str(uint64_t bps, char buf[RATE_STRLEN]);
 int parse_ip(const char *s, union fv_ip *ip);
 int parse_ips(const char *s, struct fv_ips *ips, uint32_t *present,
 	      int attr4, int attr6);
@@ -66,6 +72,7 @@ int parse_choice(const char *s, const struct choice *choices,
 		 unsigned int *out);
 const char *choice_word(const struct choice *choices, unsigned int value);
 bool valid_prefix(const char *s);
+bool valid_name(const char *s, size_t maxlen);
 bool valid_ifname(const char *s);
 int check_ifname(const char *s);
 int keyword_index(const struct keyword *const *table, const char *word);
