@@ -202,6 +202,195 @@ static void test_template_set(void)
 	   "mtu N, underlay by ifindex");
 }
 
+static void test_template_set_shaper(void)
+{
+	struct attrs n, sh;
+
+	n = template_set_nest("vt1 parent-rate 100mbit esp-overhead 36 "
+			      "access-rate 10mbit access-ceil 20mbit "
+			      "access-burst 4k access-qlen 64 access-group gold");
+	ok(n.count == 3 &&
+	   is_u64(n.tb[FLEXVPN_TMPL_A_SHAPER_RATE], 100000000) &&
+	   is_u32(n.tb[FLEXVPN_TMPL_A_SHAPER_OVERHEAD], 36),
+	   "TEMPLATE_SET: SHAPER_RATE u64, SHAPER_OVERHEAD u32");
+	sh = nest_attrs(nest_of(&n, FLEXVPN_TMPL_A_SHAPER));
+	ok(sh.count == 5 && is_u64(sh.tb[FLEXVPN_SHAPER_A_RATE], 10000000) &&
+	   is_u64(sh.tb[FLEXVPN_SHAPER_A_CEIL], 20000000) &&
+	   is_u32(sh.tb[FLEXVPN_SHAPER_A_BURST], 4096) &&
+	   is_u32(sh.tb[FLEXVPN_SHAPER_A_QLEN], 64) &&
+	   is_strz(sh.tb[FLEXVPN_SHAPER_A_GROUP], "gold"),
+	   "TEMPLATE_SET: the access-* words in one SHAPER nest");
+
+	n = template_set_nest("vt1 parent-rate none access-rate none "
+			      "access-ceil none access-burst auto "
+			      "access-qlen default access-group none");
+	sh = nest_attrs(nest_of(&n, FLEXVPN_TMPL_A_SHAPER));
+	ok(n.count == 2 && is_u64(n.tb[FLEXVPN_TMPL_A_SHAPER_RATE], 0) &&
+	   sh.count == 5 && is_u64(sh.tb[FLEXVPN_SHAPER_A_RATE], 0) &&
+	   is_u64(sh.tb[FLEXVPN_SHAPER_A_CEIL], 0) &&
+	   is_u32(sh.tb[FLEXVPN_SHAPER_A_BURST], 0) &&
+	   is_u32(sh.tb[FLEXVPN_SHAPER_A_QLEN], 0) &&
+	   is_strz(sh.tb[FLEXVPN_SHAPER_A_GROUP], ""),
+	   "TEMPLATE_SET: none, auto, default send 0 and \"\"");
+
+	n = template_set_nest("vt1 access-qlen 9");
+	sh = nest_attrs(nest_of(&n, FLEXVPN_TMPL_A_SHAPER));
+	ok(n.count == 1 && sh.count == 1 &&
+	   is_u32(sh.tb[FLEXVPN_SHAPER_A_QLEN], 9),
+	   "TEMPLATE_SET: only the shaper attributes given");
+}
+
+static struct attrs template_group_nest(const char *line)
+{
+	struct words *w = words(line);
+	static struct fv_template t;
+	struct fv_request r = {
+		.cmd = FLEXVPN_CMD_TEMPLATE_SET, .dev = w->argv[1], .tmpl = &t
+	};
+	struct nlmsghdr *nlh;
+	struct attrs top, n;
+
+	ok(!template_group_parse(w->argc, w->argv, &t), "template group %s",
+	   line);
+	nlh = nl_request(buf, FAMILY, &r);
+	top = msg_attrs(nlh);
+	n = nest_attrs(nest_of(&top, FLEXVPN_A_TEMPLATE));
+	ok(is_request(nlh, FLEXVPN_CMD_TEMPLATE_SET, NLM_F_ACK) &&
+	   top.count == 2 && is_strz(top.tb[FLEXVPN_A_IFNAME], "vt1") &&
+	   n.count == 1, "group: a TEMPLATE_SET with one attribute");
+	return nest_attrs(nest_of(&n, FLEXVPN_TMPL_A_SHAPER_GROUP));
+}
+
+static void test_template_group(void)
+{
+	struct attrs g;
+
+	g = template_group_nest("add vt1 gold rate 50mbit ceil 100mbit");
+	ok(g.count == 3 && is_strz(g.tb[FLEXVPN_GROUP_A_NAME], "gold") &&
+	   is_u64(g.tb[FLEXVPN_GROUP_A_RATE], 50000000) &&
+	   is_u64(g.tb[FLEXVPN_GROUP_A_CEIL], 100000000),
+	   "group add: NAME, RATE and CEIL u64 in a SHAPER_GROUP nest");
+	g = template_group_nest("set vt1 gold ceil none");
+	ok(g.count == 2 && is_u64(g.tb[FLEXVPN_GROUP_A_CEIL], 0),
+	   "group set: NAME and what changes");
+	g = template_group_nest("del vt1 gold");
+	ok(g.count == 2 && is_strz(g.tb[FLEXVPN_GROUP_A_NAME], "gold") &&
+	   g.tb[FLEXVPN_GROUP_A_DELETE] &&
+	   mnl_attr_get_payload_len(g.tb[FLEXVPN_GROUP_A_DELETE]) == 0,
+	   "group del: NAME and the DELETE flag, no payload");
+}
+
+static void test_access_shaper(void)
+{
+	struct nlmsghdr *nlh = access_new("vt1 remote 192.0.2.2 rate 10mbit "
+					  "ceil 20mbit burst 3000 qlen 128 "
+					  "group gold");
+	struct attrs top = msg_attrs(nlh), n, sh;
+	struct words *w;
+	struct fv_access a;
+	struct fv_request r = {
+		.cmd = FLEXVPN_CMD_ACCESS_SET, .dev = "va1", .access = &a
+	};
+
+	n = nest_attrs(nest_of(&top, FLEXVPN_A_ACCESS));
+	sh = nest_attrs(nest_of(&n, FLEXVPN_ACCESS_A_SHAPER));
+	ok(n.count == 2 && sh.count == 5 &&
+	   is_u64(sh.tb[FLEXVPN_SHAPER_A_RATE], 10000000) &&
+	   is_u64(sh.tb[FLEXVPN_SHAPER_A_CEIL], 20000000) &&
+	   is_u32(sh.tb[FLEXVPN_SHAPER_A_BURST], 3000) &&
+	   is_u32(sh.tb[FLEXVPN_SHAPER_A_QLEN], 128) &&
+	   is_strz(sh.tb[FLEXVPN_SHAPER_A_GROUP], "gold"),
+	   "ACCESS_NEW: the shaper nested");
+
+	w = words("va1 rate 1gbit group none");
+	ok(!access_set_parse(w->argc, w->argv, &a), "access set va1 rate ...");
+	top = msg_attrs(nl_request(buf, FAMILY, &r));
+	n = nest_attrs(nest_of(&top, FLEXVPN_A_ACCESS));
+	sh = nest_attrs(nest_of(&n, FLEXVPN_ACCESS_A_SHAPER));
+	ok(n.count == 1 && sh.count == 2 &&
+	   is_u64(sh.tb[FLEXVPN_SHAPER_A_RATE], 1000000000) &&
+	   is_strz(sh.tb[FLEXVPN_SHAPER_A_GROUP], ""),
+	   "ACCESS_SET: only the shaper attributes given");
+
+	nlh = access_new("vt1 remote 192.0.2.2 key 1");
+	top = msg_attrs(nlh);
+	n = nest_attrs(nest_of(&top, FLEXVPN_A_ACCESS));
+	ok(!n.tb[FLEXVPN_ACCESS_A_SHAPER], "ACCESS_NEW: no shaper words, no "
+	   "SHAPER nest (the template's default applies)");
+}
+
+/* A template reply with the parent's counters and two groups, padded */
+static struct nlmsghdr *template_reply(void)
+{
+	struct nlmsghdr *nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_TEMPLATE_GET, 0);
+	struct nlattr *nest, *sub, *st;
+	int i;
+
+	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_TEMPLATE);
+	mnl_attr_put_strz(nlh, FLEXVPN_TMPL_A_IFNAME, "vt1");
+	mnl_attr_put(nlh, FLEXVPN_TMPL_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, FLEXVPN_TMPL_A_SHAPER_RATE, 100000000);
+	mnl_attr_put_u32(nlh, FLEXVPN_TMPL_A_SHAPER_OVERHEAD, 36);
+	sub = mnl_attr_nest_start(nlh, FLEXVPN_TMPL_A_SHAPER);
+	mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_A_RATE, 10000000);
+	mnl_attr_put_u32(nlh, FLEXVPN_SHAPER_A_QLEN, 128);
+	mnl_attr_put_u32(nlh, 40, 1);			/* newer */
+	mnl_attr_nest_end(nlh, sub);
+	st = mnl_attr_nest_start(nlh, FLEXVPN_TMPL_A_SHAPER_STATS);
+	mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_STATS_A_RATE_NOW, 99);
+	mnl_attr_nest_end(nlh, st);
+	for (i = 0; i < 2; i++) {
+		sub = mnl_attr_nest_start(nlh, FLEXVPN_TMPL_A_SHAPER_GROUP);
+		mnl_attr_put_strz(nlh, FLEXVPN_GROUP_A_NAME, i ? "silver" : "gold");
+		mnl_attr_put_u64(nlh, FLEXVPN_GROUP_A_RATE, 50000000 >> i);
+		mnl_attr_put_u32(nlh, FLEXVPN_GROUP_A_MEMBERS, 3 + i);
+		st = mnl_attr_nest_start(nlh, FLEXVPN_GROUP_A_STATS);
+		mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_STATS_A_DROPPED, 7 + i);
+		mnl_attr_nest_end(nlh, st);
+		mnl_attr_nest_end(nlh, sub);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_template_reply(void)
+{
+	struct fv_template t;
+
+	ok(!nl_get_template(template_reply(), &t), "template reply: decodes");
+	ok(t.shaper_rate == 100000000 && t.shaper_overhead == 36 &&
+	   t.shaper.present == (BIT(FLEXVPN_SHAPER_A_RATE) |
+				BIT(FLEXVPN_SHAPER_A_QLEN)) &&
+	   t.shaper.rate == 10000000 && t.shaper.qlen == 128 &&
+	   t.shaper_stats[FLEXVPN_SHAPER_STATS_A_RATE_NOW] == 99,
+	   "template reply: parent rate, overhead, default shaper, counters");
+	ok(t.groups.count == 2 && !strcmp(t.groups.v[0].name, "gold") &&
+	   !strcmp(t.groups.v[1].name, "silver") &&
+	   t.groups.v[1].rate == 25000000 && t.groups.v[1].members == 4 &&
+	   t.groups.v[1].stats[FLEXVPN_SHAPER_STATS_A_DROPPED] == 8 &&
+	   !has(t.groups.v[0].present, FLEXVPN_GROUP_A_CEIL),
+	   "template reply: each SHAPER_GROUP one group, in order");
+}
+
+/* More groups than the model holds: refused, not cut short */
+static void test_too_many_groups(void)
+{
+	struct nlmsghdr *nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_TEMPLATE_GET, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, FLEXVPN_A_TEMPLATE);
+	struct nlattr *g;
+	static struct fv_template t;
+	int i;
+
+	for (i = 0; i <= FV_GROUPS_MAX; i++) {
+		g = mnl_attr_nest_start(nlh, FLEXVPN_TMPL_A_SHAPER_GROUP);
+		mnl_attr_put_strz(nlh, FLEXVPN_GROUP_A_NAME, "g");
+		mnl_attr_nest_end(nlh, g);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	ok(nl_get_template(nlh, &t) == -EMSGSIZE,
+	   "template reply: more than FV_GROUPS_MAX groups is refused");
+}
+
 static struct nlmsghdr *access_target(uint8_t cmd, bool dump,
 				      const char *line)
 {
@@ -381,17 +570,40 @@ static void test_malformed(void)
  */
 static void test_template_roundtrip(void)
 {
-	struct fv_template t = {
-		.present = (BIT(FLEXVPN_TMPL_A_MAX + 1) - 1) & ~1U,
+	static struct fv_template t = {
+		/* not the read-only counters, nor padding */
+		.present = (BIT(FLEXVPN_TMPL_A_MAX + 1) - 1) & ~1U &
+			   ~BIT(FLEXVPN_TMPL_A_SHAPER_STATS) &
+			   ~BIT(FLEXVPN_TMPL_A_PAD),
 		.ifindex = 5, .ifname = "vt1", .mtu = 1400,
 		.mtu_effective = 1400, .underlay = 7, .source = 8,
 		.key_mode = FLEXVPN_KEY_FIXED, .key = 42,
 		.nhrp_network_id = 9, .nhrp_redirect = 1,
 		.allow_unprotected = 1, .prefix = "abcdefgh",
 		.access_count = 12,
+		.shaper_rate = 100000000, .shaper_overhead = 36,
+		.shaper = {
+			.present = BIT(FLEXVPN_SHAPER_A_RATE) |
+				   BIT(FLEXVPN_SHAPER_A_CEIL) |
+				   BIT(FLEXVPN_SHAPER_A_BURST) |
+				   BIT(FLEXVPN_SHAPER_A_QLEN) |
+				   BIT(FLEXVPN_SHAPER_A_GROUP),
+			.rate = 1, .ceil = 2, .burst = 3, .qlen = 4,
+			.group = "abcdefghijklmno",
+		},
+		.groups = { 2, {
+			{ .present = BIT(FLEXVPN_GROUP_A_NAME) |
+				     BIT(FLEXVPN_GROUP_A_RATE) |
+				     BIT(FLEXVPN_GROUP_A_CEIL) |
+				     BIT(FLEXVPN_GROUP_A_DELETE) |
+				     BIT(FLEXVPN_GROUP_A_MEMBERS),
+			  .name = "gold", .rate = 5, .ceil = 6, .members = 7 },
+			{ .present = BIT(FLEXVPN_GROUP_A_NAME),
+			  .name = "silver" },
+		} },
 	};
 	struct fv_request r = { .cmd = FLEXVPN_CMD_TEMPLATE_GET, .tmpl = &t };
-	struct fv_template back;
+	static struct fv_template back;
 
 	inet_pton(AF_INET, "192.0.2.1", &t.local.v4);
 	inet_pton(AF_INET6, "2001:db8::1", &t.local.v6);
@@ -473,6 +685,11 @@ int main(void)
 {
 	test_access_new();
 	test_template_set();
+	test_template_set_shaper();
+	test_template_group();
+	test_access_shaper();
+	test_template_reply();
+	test_too_many_groups();
 	test_access_del_get();
 	test_access_set();
 	test_access_reply();

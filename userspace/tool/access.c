@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `flexvpn access add|del|set|show|list`: the virtual-access devices. */
+#include <stddef.h>
 #include <string.h>
 
 #include "dev.h"
 #include "netlink.h"
 #include "print.h"
+#include "shaper.h"
 #include "subcommands.h"
 
 static int parse_remote(const char *arg, void *model)
@@ -63,27 +65,51 @@ static int parse_template(const char *arg, void *model)
 
 #define ADDRESS "an IPv4 or IPv6 address"
 
-static const struct keyword kw_remote = { "remote", ADDRESS, parse_remote };
-static const struct keyword kw_local = { "local", ADDRESS, parse_local };
+static const struct keyword kw_remote = { "remote", ADDRESS, parse_remote, 0 };
+static const struct keyword kw_local = { "local", ADDRESS, parse_local, 0 };
 static const struct keyword kw_key = {
-	"key", "a number between 0 and 4294967295", parse_key
+	"key", "a number between 0 and 4294967295", parse_key, 0
 };
 static const struct keyword kw_peer_id = {
 	"peer-id", "an identity of 1 to " XSTR(FLEXVPN_PEER_ID_MAXLEN) " bytes",
-	parse_peer_id
+	parse_peer_id, 0
 };
 static const struct keyword kw_owner = {
-	"owner", "a 64-bit number, decimal or 0x-prefixed", parse_owner
+	"owner", "a 64-bit number, decimal or 0x-prefixed", parse_owner, 0
 };
 static const struct keyword kw_template = {
-	"template", "a template device", parse_template
+	"template", "a template device", parse_template, 0
+};
+
+/*
+ * The device's shaper. Also on `add`, "none" and the like are meaningful:
+ * they override the template's default.
+ */
+#define SHAPER offsetof(struct fv_access, shaper)
+
+static const struct keyword kw_rate = {
+	"rate", RATE_OR_NONE, shaper_parse_rate, SHAPER
+};
+static const struct keyword kw_ceil = {
+	"ceil", RATE_OR_NONE, shaper_parse_ceil, SHAPER
+};
+static const struct keyword kw_burst = {
+	"burst", BURST_EXPECTS, shaper_parse_burst, SHAPER
+};
+static const struct keyword kw_qlen = {
+	"qlen", QLEN_EXPECTS, shaper_parse_qlen, SHAPER
+};
+static const struct keyword kw_group = {
+	"group", GROUP_EXPECTS " or \"none\"", shaper_parse_group, SHAPER
 };
 
 static const struct keyword *const add_keywords[] = {
-	&kw_remote, &kw_local, &kw_key, &kw_peer_id, &kw_owner, NULL
+	&kw_remote, &kw_local, &kw_key, &kw_peer_id, &kw_owner,
+	&kw_rate, &kw_ceil, &kw_burst, &kw_qlen, &kw_group, NULL
 };
 static const struct keyword *const set_keywords[] = {
-	&kw_remote, &kw_local, &kw_peer_id, &kw_owner, NULL
+	&kw_remote, &kw_local, &kw_peer_id, &kw_owner,
+	&kw_rate, &kw_ceil, &kw_burst, &kw_qlen, &kw_group, NULL
 };
 static const struct keyword *const filter_keywords[] = {
 	&kw_owner, &kw_template, NULL
@@ -105,22 +131,30 @@ static int check_families(const struct fv_access *a, bool need_remote)
 	return 0;
 }
 
+/* `access add|set DEV KEYWORD VALUE...` into @a */
+static int access_parse(int argc, char *argv[], struct fv_access *a,
+			const struct keyword *const *keywords, bool add)
+{
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	ret = check_ifname(argv[0]) ?:
+	      parse_keywords(argc - 1, argv + 1, keywords, a) ?:
+	      check_families(a, add);
+	mark_nest(&a->present, FLEXVPN_ACCESS_A_SHAPER, a->shaper.present);
+	return ret;
+}
+
 /* `access add TEMPLATE remote ADDR ...` into @a */
 int access_add_parse(int argc, char *argv[], struct fv_access *a)
 {
-	memset(a, 0, sizeof(*a));
-	return check_ifname(argv[0]) ?:
-	       parse_keywords(argc - 1, argv + 1, add_keywords, a) ?:
-	       check_families(a, true);
+	return access_parse(argc, argv, a, add_keywords, true);
 }
 
 /* `access set DEV ...` into @a */
 int access_set_parse(int argc, char *argv[], struct fv_access *a)
 {
-	memset(a, 0, sizeof(*a));
-	return check_ifname(argv[0]) ?:
-	       parse_keywords(argc - 1, argv + 1, set_keywords, a) ?:
-	       check_families(a, false);
+	return access_parse(argc, argv, a, set_keywords, false);
 }
 
 /*

@@ -26,18 +26,28 @@ static const struct command {
 	  "DEV [mtu N|auto] [underlay VRFDEV|none]\n"
 	  "\t[source IFNAME|none] [local ADDR|none] [key N|none]\n"
 	  "\t[nhrp-network-id N] [nhrp-redirect on|off]\n"
-	  "\t[unprotected accept|drop] [prefix STRING]",
-	  "change a virtual-template" },
+	  "\t[unprotected accept|drop] [prefix STRING]\n"
+	  "\t[parent-rate RATE|none] [esp-overhead BYTES]\n"
+	  "\t[access-rate RATE|none] [access-ceil RATE|none]\n"
+	  "\t[access-burst SIZE|auto] [access-qlen N|default]\n"
+	  "\t[access-group NAME|none]",
+	  "change a virtual-template and the shaper its devices get" },
+	{ "template", "group", template_group, 3,
+	  "add|set DEV NAME rate RATE [ceil RATE|none]\n"
+	  "\t| del DEV NAME",
+	  "add, change or delete a shaper group of a virtual-template" },
 	{ "access", "add", access_add, 3,
 	  "TEMPLATE remote ADDR [local ADDR] [key N]\n"
-	  "\t[peer-id STRING] [owner N]",
+	  "\t[peer-id STRING] [owner N] [rate RATE] [ceil RATE]\n"
+	  "\t[burst SIZE] [qlen N] [group NAME]",
 	  "create a virtual-access device, print its name" },
 	{ "access", "del", access_del, 1,
 	  "DEV | [owner N] [template DEV]",
 	  "delete one virtual-access device, or all that match" },
 	{ "access", "set", access_set, 2,
 	  "DEV [remote ADDR] [local ADDR] [peer-id STRING]\n"
-	  "\t[owner N]",
+	  "\t[owner N] [rate RATE|none] [ceil RATE|none]\n"
+	  "\t[burst SIZE|auto] [qlen N|default] [group NAME|none]",
 	  "change a virtual-access device" },
 	{ "access", "show", access_show, 0,
 	  "[DEV] [owner N] [template DEV]",
@@ -47,6 +57,11 @@ static const struct command {
 	{ "monitor", NULL, monitor_main, 0, NULL,
 	  "print virtual-access devices as they come and go" },
 };
+
+static const char units_help[] =
+	"RATE is in bit/s: a number with bit, kbit, mbit, gbit or tbit (x1000),\n"
+	"or bps, kbps, mbps, gbps for bytes per second. SIZE is in bytes:\n"
+	"a number with b, k/kb or m/mb (x1024).\n";
 
 static const char options_help[] =
 	"Options (before OBJECT):\n"
@@ -83,6 +98,8 @@ static void usage(FILE *f, const char *object)
 	for (c = commands; c < commands + ARRAY_SIZE(commands); c++)
 		if (!object || !strcmp(c->object, object))
 			print_synopsis(f, c);
+	if (!object || strcmp(object, "monitor"))
+		fprintf(f, "\n%s", units_help);
 	if (!object)
 		fprintf(f, "\n%s", options_help);
 }

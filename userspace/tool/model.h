@@ -21,7 +21,44 @@
 #include "parse.h"
 
 _Static_assert(FLEXVPN_TMPL_A_MAX < 32, "fv_template.present is 32 bits");
+_Static_assert(FLEXVPN_SHAPER_A_MAX < 32, "fv_shaper.present is 32 bits");
+_Static_assert(FLEXVPN_GROUP_A_MAX < 32, "fv_group.present is 32 bits");
 _Static_assert(FLEXVPN_ACCESS_A_MAX < 32, "fv_access.present is 32 bits");
+
+/*
+ * A device's shaper, or the default a template gives new devices. Nested
+ * models start with their own @present, which is how the codec finds it.
+ */
+struct fv_shaper {
+	uint32_t present;		/* BIT(FLEXVPN_SHAPER_A_*) */
+	uint64_t rate;			/* bit/s, 0: not shaped */
+	uint64_t ceil;			/* bit/s, 0: the rate */
+	uint32_t burst;			/* bytes, 0: automatic */
+	uint32_t qlen;			/* packets, 0: the default */
+	char group[FLEXVPN_GROUP_MAXLEN + 1];	/* "": under the template */
+};
+
+/* A shaper group; FLEXVPN_GROUP_A_DELETE is a flag, its bit alone */
+struct fv_group {
+	uint32_t present;		/* BIT(FLEXVPN_GROUP_A_*) */
+	char name[FLEXVPN_GROUP_MAXLEN + 1];
+	uint64_t rate;			/* bit/s */
+	uint64_t ceil;			/* bit/s, 0: the rate */
+	uint32_t members;
+	uint64_t stats[FLEXVPN_SHAPER_STATS_A_MAX + 1];
+};
+
+/*
+ * The groups of a template: one per FLEXVPN_TMPL_A_SHAPER_GROUP attribute,
+ * a reply's all, a request's one. A reply with more than the tool holds is
+ * refused rather than shown in part.
+ */
+#define FV_GROUPS_MAX 256
+
+struct fv_groups {
+	uint32_t count;
+	struct fv_group v[FV_GROUPS_MAX];
+};
 
 struct fv_template {
 	uint32_t present;		/* BIT(FLEXVPN_TMPL_A_*) */
@@ -39,6 +76,11 @@ struct fv_template {
 	uint8_t allow_unprotected;	/* 0/1 */
 	char prefix[FLEXVPN_PREFIX_MAXLEN + 1];
 	uint32_t access_count;
+	uint64_t shaper_rate;		/* bit/s, the parent's; 0: no limit */
+	uint32_t shaper_overhead;	/* ESP bytes counted per packet */
+	struct fv_shaper shaper;	/* what new devices get */
+	struct fv_groups groups;
+	uint64_t shaper_stats[FLEXVPN_SHAPER_STATS_A_MAX + 1];
 };
 
 struct fv_access {
@@ -53,6 +95,8 @@ struct fv_access {
 	char peer_id[FLEXVPN_PEER_ID_MAXLEN + 1];
 	uint64_t owner;
 	uint64_t stats[FLEXVPN_STATS_A_MAX + 1]; /* by FLEXVPN_STATS_A_* */
+	struct fv_shaper shaper;
+	uint64_t shaper_stats[FLEXVPN_SHAPER_STATS_A_MAX + 1];
 };
 
 /* Whether the attribute @attr is in a @present mask */

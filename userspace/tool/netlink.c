@@ -19,18 +19,73 @@ enum field_kind {
 	F_FIXED,	/* u8/u32/u64, addresses: the bytes as they are */
 	F_STRING,	/* NUL-terminated, at most the field's size */
 	F_COUNTERS,	/* read-only nest of u64 by attribute number */
+	F_FLAG,		/* no payload: the present bit alone */
+	F_NEST,		/* a nested model, its own table */
+	F_LIST,		/* one nested model per attribute, into a list */
+};
+
+struct field;
+
+/*
+ * The table of a nested model, whose first member is its own present
+ * mask; for F_LIST, how the list (a uint32_t count, then the elements)
+ * is laid out.
+ */
+struct nest {
+	const struct field *fields;
+	size_t n;
+	size_t first;		/* F_LIST: offset of the first element */
+	size_t size;		/* F_LIST: of one element */
+	size_t max;		/* F_LIST: elements the list holds */
 };
 
 struct field {
 	enum field_kind kind;
 	size_t offset;
 	size_t size;
+	const struct nest *nest;	/* F_NEST, F_LIST */
 };
 
 #define FIELD(kind, type, member) \
-	{ kind, offsetof(type, member), sizeof(((type *)0)->member) }
+	{ kind, offsetof(type, member), sizeof(((type *)0)->member), NULL }
+#define NESTED(kind, type, member, desc) \
+	{ kind, offsetof(type, member), sizeof(((type *)0)->member), desc }
 #define TMPL(kind, member) FIELD(kind, struct fv_template, member)
 #define ACCESS(kind, member) FIELD(kind, struct fv_access, member)
+#define SHAPER(kind, member) FIELD(kind, struct fv_shaper, member)
+#define GROUP(kind, member) FIELD(kind, struct fv_group, member)
+#define FLAG { F_FLAG, 0, 0, NULL }
+
+_Static_assert(offsetof(struct fv_shaper, present) == 0 &&
+	       offsetof(struct fv_group, present) == 0 &&
+	       offsetof(struct fv_groups, count) == 0,
+	       "nested models start with their present mask, lists with the count");
+
+static const struct field shaper_fields[FLEXVPN_SHAPER_A_MAX + 1] = {
+	[FLEXVPN_SHAPER_A_RATE] = SHAPER(F_FIXED, rate),
+	[FLEXVPN_SHAPER_A_CEIL] = SHAPER(F_FIXED, ceil),
+	[FLEXVPN_SHAPER_A_BURST] = SHAPER(F_FIXED, burst),
+	[FLEXVPN_SHAPER_A_QLEN] = SHAPER(F_FIXED, qlen),
+	[FLEXVPN_SHAPER_A_GROUP] = SHAPER(F_STRING, group),
+};
+
+static const struct nest shaper_nest = {
+	shaper_fields, ARRAY_SIZE(shaper_fields), 0, 0, 0
+};
+
+static const struct field group_fields[FLEXVPN_GROUP_A_MAX + 1] = {
+	[FLEXVPN_GROUP_A_NAME] = GROUP(F_STRING, name),
+	[FLEXVPN_GROUP_A_RATE] = GROUP(F_FIXED, rate),
+	[FLEXVPN_GROUP_A_CEIL] = GROUP(F_FIXED, ceil),
+	[FLEXVPN_GROUP_A_DELETE] = FLAG,
+	[FLEXVPN_GROUP_A_MEMBERS] = GROUP(F_FIXED, members),
+	[FLEXVPN_GROUP_A_STATS] = GROUP(F_COUNTERS, stats),
+};
+
+static const struct nest group_list = {
+	group_fields, ARRAY_SIZE(group_fields), offsetof(struct fv_groups, v),
+	sizeof(struct fv_group), FV_GROUPS_MAX
+};
 
 static const struct field template_fields[FLEXVPN_TMPL_A_MAX + 1] = {
 	[FLEXVPN_TMPL_A_IFINDEX] = TMPL(F_FIXED, ifindex),
@@ -48,6 +103,13 @@ static const struct field template_fields[FLEXVPN_TMPL_A_MAX + 1] = {
 	[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED] = TMPL(F_FIXED, allow_unprotected),
 	[FLEXVPN_TMPL_A_NAME_PREFIX] = TMPL(F_STRING, prefix),
 	[FLEXVPN_TMPL_A_ACCESS_COUNT] = TMPL(F_FIXED, access_count),
+	[FLEXVPN_TMPL_A_SHAPER_RATE] = TMPL(F_FIXED, shaper_rate),
+	[FLEXVPN_TMPL_A_SHAPER_OVERHEAD] = TMPL(F_FIXED, shaper_overhead),
+	[FLEXVPN_TMPL_A_SHAPER] = NESTED(F_NEST, struct fv_template, shaper,
+					 &shaper_nest),
+	[FLEXVPN_TMPL_A_SHAPER_GROUP] = NESTED(F_LIST, struct fv_template,
+					       groups, &group_list),
+	[FLEXVPN_TMPL_A_SHAPER_STATS] = TMPL(F_COUNTERS, shaper_stats),
 };
 
 static const struct field access_fields[FLEXVPN_ACCESS_A_MAX + 1] = {
@@ -63,6 +125,9 @@ static const struct field access_fields[FLEXVPN_ACCESS_A_MAX + 1] = {
 	[FLEXVPN_ACCESS_A_OWNER] = ACCESS(F_FIXED, owner),
 	[FLEXVPN_ACCESS_A_STATS] = ACCESS(F_COUNTERS, stats),
 	[FLEXVPN_ACCESS_A_TEMPLATE_IFNAME] = ACCESS(F_STRING, template_ifname),
+	[FLEXVPN_ACCESS_A_SHAPER] = NESTED(F_NEST, struct fv_access, shaper,
+					   &shaper_nest),
+	[FLEXVPN_ACCESS_A_SHAPER_STATS] = ACCESS(F_COUNTERS, shaper_stats),
 };
 
 /* Counters of a newer kernel, and padding, are skipped */
@@ -79,6 +144,24 @@ static int get_counters(const struct nlattr *nest, uint64_t *v, size_t n)
 			v[type] = mnl_attr_get_u64(attr);
 	}
 	return 0;
+}
+
+static int get_fields(const struct nlattr *nest, const struct field *fields,
+		      size_t n, uint32_t *present, void *model);
+
+/* One more element of an F_LIST; a list fuller than the model is refused */
+static int get_element(const struct nlattr *attr, const struct nest *d,
+		       char *list)
+{
+	uint32_t *count = (uint32_t *)list;
+	char *elem = list + d->first + *count * d->size;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED))
+		return -EBADMSG;
+	if (*count >= d->max)
+		return -EMSGSIZE;
+	(*count)++;
+	return get_fields(attr, d->fields, d->n, (uint32_t *)elem, elem);
 }
 
 static int get_field(const struct nlattr *attr, const struct field *f,
@@ -98,7 +181,15 @@ static int get_field(const struct nlattr *attr, const struct field *f,
 	case F_COUNTERS:
 		return get_counters(attr, (uint64_t *)dst,
 				    f->size / sizeof(uint64_t));
+	case F_NEST:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED))
+			return -EBADMSG;
+		return get_fields(attr, f->nest->fields, f->nest->n,
+				  (uint32_t *)dst, dst);
+	case F_LIST:
+		return get_element(attr, f->nest, dst);
 	case F_NONE:
+	case F_FLAG:
 		return 0;
 	}
 	memcpy(dst, mnl_attr_get_payload(attr), len);
@@ -126,22 +217,42 @@ static int get_fields(const struct nlattr *nest, const struct field *fields,
 	return 0;
 }
 
+static void put_nest(struct nlmsghdr *nlh, int type, const struct field *fields,
+		     size_t n, uint32_t present, const void *model);
+
+/* A nested model's own present mask is its first member */
+static void put_model(struct nlmsghdr *nlh, int type, const struct nest *d,
+		      const char *model)
+{
+	put_nest(nlh, type, d->fields, d->n, *(const uint32_t *)model, model);
+}
+
 /* Read-only fields are never present in what the command line fills */
 static void put_fields(struct nlmsghdr *nlh, const struct field *fields,
 		       size_t n, uint32_t present, const void *model)
 {
 	const char *base = model;
 	size_t type;
+	uint32_t i;
 
 	for (type = 1; type < n; type++) {
 		const struct field *f = &fields[type];
+		const char *p = base + f->offset;
 
 		if (!(present & BIT(type)))
 			continue;
 		if (f->kind == F_FIXED)
-			mnl_attr_put(nlh, type, f->size, base + f->offset);
+			mnl_attr_put(nlh, type, f->size, p);
 		else if (f->kind == F_STRING)
-			mnl_attr_put_strz(nlh, type, base + f->offset);
+			mnl_attr_put_strz(nlh, type, p);
+		else if (f->kind == F_FLAG)
+			mnl_attr_put(nlh, type, 0, NULL);
+		else if (f->kind == F_NEST)
+			put_model(nlh, type, f->nest, p);
+		else if (f->kind == F_LIST)
+			for (i = 0; i < *(const uint32_t *)p; i++)
+				put_model(nlh, type, f->nest, p + f->nest->first +
+					  i * f->nest->size);
 	}
 }
 

@@ -158,6 +158,15 @@ int parse_rate(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A rate, or "none" for the uapi's 0 (no limit, not shaped, the rate) */
+int parse_rate_or_none(const char *s, uint64_t *out)
+{
+	if (strcmp(s, "none"))
+		return parse_rate(s, out);
+	*out = 0;
+	return 0;
+}
+
 /* A size in bytes, between @min and @max */
 int parse_size(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
@@ -304,7 +313,7 @@ static int parse_one(const struct keyword *kw, const char *arg, void *model)
 	if (!arg)
 		return errorf(EXIT_USAGE, "\"%s\" expects %s", kw->word,
 			      kw->expects);
-	switch (kw->parse(arg, model)) {
+	switch (kw->parse(arg, (char *)model + kw->offset)) {
 	case 0:
 		return 0;
 	case -ENODEV:

@@ -52,6 +52,8 @@ struct keyword {
 	const char *expects;
 	/* 0, -EINVAL for a malformed value, -ENODEV for an unknown device */
 	int (*parse)(const char *arg, void *model);
+	/* Where in the model @parse's part starts, e.g. a nested shaper */
+	size_t offset;
 };
 
 int errorf(int status, const char *fmt, ...)
@@ -60,6 +62,7 @@ int errorf(int status, const char *fmt, ...)
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_u64(const char *s, uint64_t *out);
 int parse_rate(const char *s, uint64_t *out);
+int parse_rate_or_none(const char *s, uint64_t *out);
 int parse_size(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 /* "18446744073709551615bit" and the NUL */
 #define RATE_STRLEN 24

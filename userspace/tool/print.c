@@ -200,6 +200,54 @@ static const char *name_of(bool has_name, const char *ifname,
 	return has_name ? ifname : dev_name(ifindex, buf);
 }
 
+/* A rate: "10Mbit" in text, bit/s in JSON */
+static void out_rate(struct out *o, const char *word, const char *key,
+		     uint64_t bps)
+{
+	char buf[RATE_STRLEN];
+
+	if (o->json)
+		out_u64(o, word, key, bps);
+	else
+		out_str(o, word, key, rate_str(bps, buf));
+}
+
+/*
+ * A setting whose 0 stands for a default: the word the command line takes
+ * for it (@zero: "none", "auto", "default") in text, null in JSON
+ */
+static void out_setting(struct out *o, const char *word, const char *key,
+			uint64_t v, const char *zero, bool rate)
+{
+	if (!v)
+		out_str(o, word, key, o->json ? NULL : zero);
+	else if (rate)
+		out_rate(o, word, key, v);
+	else
+		out_u64(o, word, key, v);
+}
+
+/* `N` in text after @word, with a unit glued on: "backlog 3p 4500b" */
+static void out_unit(struct out *o, const char *word, const char *key,
+		     uint64_t v, const char *unit)
+{
+	char buf[32];
+
+	if (o->json) {
+		out_u64(o, word, key, v);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64 "%s", v, unit);
+	out_str(o, word, key, buf);
+}
+
+/* Text only: a new indented line, starting with @word */
+static void out_line(struct out *o, const char *word)
+{
+	out_text(o, "\n    ");
+	out_text(o, word);
+}
+
 /* JSON only: "key": { ... } */
 static void out_nest_begin(struct out *o, const char *key)
 {
@@ -213,6 +261,147 @@ static void out_nest_end(struct out *o)
 {
 	if (o->json)
 		json_end(&o->j, '}');
+}
+
+/* JSON only: "key": [ ... ] of objects, each begun by out_elem_begin() */
+static void out_array_begin(struct out *o, const char *key)
+{
+	if (o->json) {
+		json_key(&o->j, key);
+		json_begin(&o->j, '[');
+	}
+}
+
+static void out_array_end(struct out *o)
+{
+	if (o->json)
+		json_end(&o->j, ']');
+}
+
+static void out_elem_begin(struct out *o)
+{
+	if (o->json)
+		json_begin(&o->j, '{');
+}
+
+/*
+ * The counters of a shaper, a group or a parent, on the line begun by the
+ * caller: `sent bytes N packets N dropped N overlimits N backlog Np Nb
+ * borrowed N rate-now RATE`; "shaper_stats" or "stats" in JSON.
+ */
+static void print_shaper_stats(struct out *o, const char *key,
+			       const uint64_t *st)
+{
+	out_nest_begin(o, key);
+	if (!o->json)
+		out_word(o, "sent");
+	out_u64(o, "bytes", "bytes", st[FLEXVPN_SHAPER_STATS_A_BYTES]);
+	out_u64(o, "packets", "packets", st[FLEXVPN_SHAPER_STATS_A_PACKETS]);
+	out_u64(o, "dropped", "dropped", st[FLEXVPN_SHAPER_STATS_A_DROPPED]);
+	out_u64(o, "overlimits", "overlimits",
+		st[FLEXVPN_SHAPER_STATS_A_OVERLIMITS]);
+	out_unit(o, "backlog", "backlog_packets",
+		 st[FLEXVPN_SHAPER_STATS_A_BACKLOG_PACKETS], "p");
+	out_unit(o, NULL, "backlog_bytes",
+		 st[FLEXVPN_SHAPER_STATS_A_BACKLOG_BYTES], "b");
+	out_u64(o, "borrowed", "borrowed", st[FLEXVPN_SHAPER_STATS_A_BORROWED]);
+	out_rate(o, "rate-now", "rate_now", st[FLEXVPN_SHAPER_STATS_A_RATE_NOW]);
+	out_nest_end(o);
+}
+
+/*
+ * A shaper's settings, each word after @prefix in text ("access-rate" for
+ * a template's default); what the kernel did not send is left out.
+ */
+static void print_shaper(struct out *o, const struct fv_shaper *s,
+			 const char *prefix)
+{
+	static const struct {
+		int attr;
+		const char *key;
+		const char *zero;
+		bool rate;
+	} settings[] = {
+		{ FLEXVPN_SHAPER_A_RATE, "rate", "none", true },
+		{ FLEXVPN_SHAPER_A_CEIL, "ceil", "none", true },
+		{ FLEXVPN_SHAPER_A_BURST, "burst", "auto", false },
+		{ FLEXVPN_SHAPER_A_QLEN, "qlen", "default", false },
+	};
+	const uint64_t v[] = {
+		[FLEXVPN_SHAPER_A_RATE] = s->rate,
+		[FLEXVPN_SHAPER_A_CEIL] = s->ceil,
+		[FLEXVPN_SHAPER_A_BURST] = s->burst,
+		[FLEXVPN_SHAPER_A_QLEN] = s->qlen,
+	};
+	char word[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		if (!has(s->present, settings[i].attr))
+			continue;
+		snprintf(word, sizeof(word), "%s%s", prefix, settings[i].key);
+		out_setting(o, word, settings[i].key, v[settings[i].attr],
+			    settings[i].zero, settings[i].rate);
+	}
+	if (has(s->present, FLEXVPN_SHAPER_A_GROUP)) {
+		snprintf(word, sizeof(word), "%sgroup", prefix);
+		out_str(o, word, "group", *s->group ? s->group : NULL);
+	}
+}
+
+/* `group gold rate 50Mbit ceil 100Mbit members 3`, then its counters */
+static void print_group(struct out *o, const struct fv_group *g)
+{
+	out_elem_begin(o);
+	out_line(o, "group");
+	out_str(o, NULL, "name", g->name);
+	if (has(g->present, FLEXVPN_GROUP_A_RATE))
+		out_rate(o, "rate", "rate", g->rate);
+	if (has(g->present, FLEXVPN_GROUP_A_CEIL))
+		out_setting(o, "ceil", "ceil", g->ceil, "none", true);
+	if (has(g->present, FLEXVPN_GROUP_A_MEMBERS))
+		out_u64(o, "members", "members", g->members);
+	if (has(g->present, FLEXVPN_GROUP_A_STATS)) {
+		out_line(o, "group");
+		out_str(o, NULL, NULL, g->name);
+		print_shaper_stats(o, "stats", g->stats);
+	}
+	out_nest_end(o);
+}
+
+/*
+ * The parent level, the default for new devices, the parent's counters and
+ * the groups, each on lines of their own; nothing from a module that knows
+ * no shaper.
+ */
+static void print_template_shaper(struct out *o, const struct fv_template *t)
+{
+	uint32_t p = t->present;
+	uint32_t i;
+
+	if (!has(p, FLEXVPN_TMPL_A_SHAPER_RATE) &&
+	    !has(p, FLEXVPN_TMPL_A_SHAPER_OVERHEAD) &&
+	    !has(p, FLEXVPN_TMPL_A_SHAPER))
+		return;
+	out_line(o, "shaper");
+	if (has(p, FLEXVPN_TMPL_A_SHAPER_RATE))
+		out_setting(o, "parent-rate", "parent_rate", t->shaper_rate,
+			    "none", true);
+	if (has(p, FLEXVPN_TMPL_A_SHAPER_OVERHEAD))
+		out_u64(o, "esp-overhead", "esp_overhead", t->shaper_overhead);
+	if (has(p, FLEXVPN_TMPL_A_SHAPER)) {
+		out_nest_begin(o, "access_shaper");
+		print_shaper(o, &t->shaper, "access-");
+		out_nest_end(o);
+	}
+	if (has(p, FLEXVPN_TMPL_A_SHAPER_STATS)) {
+		out_line(o, "shaper");
+		print_shaper_stats(o, "shaper_stats", t->shaper_stats);
+	}
+	out_array_begin(o, "groups");
+	for (i = 0; i < t->groups.count; i++)
+		print_group(o, &t->groups.v[i]);
+	out_array_end(o);
 }
 
 /*
@@ -300,6 +489,7 @@ void print_template(struct out *o, const struct fv_template *t)
 		out_str(o, "prefix", "prefix", t->prefix);
 	if (has(p, FLEXVPN_TMPL_A_ACCESS_COUNT))
 		out_u64(o, "access", "access", t->access_count);
+	print_template_shaper(o, t);
 	out_obj_end(o);
 }
 
@@ -383,8 +573,32 @@ static void print_access_template(struct out *o, const struct fv_access *a)
 }
 
 /*
+ * `access show`'s shaper lines when the device is shaped; in JSON
+ * "shaper" is null when it is not (rate 0), and left out, as everything
+ * else, when an older module sent no shaper at all
+ */
+static void print_access_shaper(struct out *o, const struct fv_access *a)
+{
+	if (!has(a->present, FLEXVPN_ACCESS_A_SHAPER))
+		return;
+	if (!a->shaper.rate) {
+		if (o->json)
+			out_str(o, NULL, "shaper", NULL);
+		return;
+	}
+	out_line(o, "shaper");
+	out_nest_begin(o, "shaper");
+	print_shaper(o, &a->shaper, "");
+	out_nest_end(o);
+	if (has(a->present, FLEXVPN_ACCESS_A_SHAPER_STATS)) {
+		out_line(o, "shaper");
+		print_shaper_stats(o, "shaper_stats", a->shaper_stats);
+	}
+}
+
+/*
  * @event ("new", "del") prefixes a monitor line; @stats adds the counters
- * of `access show`.
+ * and the shaper of `access show`.
  */
 void print_access(struct out *o, const struct fv_access *a,
 		  const char *event, bool stats)
@@ -406,6 +620,8 @@ void print_access(struct out *o, const struct fv_access *a,
 	print_access_ids(o, a);
 	if (stats && has(p, FLEXVPN_ACCESS_A_STATS))
 		print_stats(o, a->stats);
+	if (stats)
+		print_access_shaper(o, a);
 	out_obj_end(o);
 }
 

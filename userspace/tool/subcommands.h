@@ -8,6 +8,7 @@
 
 int template_show(int argc, char *argv[]);
 int template_set(int argc, char *argv[]);
+int template_group(int argc, char *argv[]);
 int access_add(int argc, char *argv[]);
 int access_del(int argc, char *argv[]);
 int access_set(int argc, char *argv[]);
@@ -19,6 +20,7 @@ int monitor_main(int argc, char *argv[]);
 struct fv_template;
 struct fv_access;
 int template_set_parse(int argc, char *argv[], struct fv_template *t);
+int template_group_parse(int argc, char *argv[], struct fv_template *t);
 int access_add_parse(int argc, char *argv[], struct fv_access *a);
 int access_set_parse(int argc, char *argv[], struct fv_access *a);
 int access_target_parse(int argc, char *argv[], const char **dev,
