@@ -88,6 +88,17 @@ expect 2 'Error: "owner" expects a 64-bit number, decimal or 0x-prefixed, not "-
 expect 2 'Error: unexpected "owner" after the device' access del va1 owner 5
 expect 2 'Error: unexpected "x"' monitor x
 expect 2 'Error: unexpected "va2"' template show vt1 va2
+# shaper words: a bad value is a usage error, refused before anything is sent
+expect 2 'Error: "rate" expects a rate from 8bit to 10Tbit, such as 10mbit or 1500kbps, or "none", not "fast"' \
+	access set va1 rate fast
+stdout_empty "a refused rate prints nothing"
+expect 2 'Error: "access-burst" expects a size in bytes, such as 3000 or 4k, or "auto", not "-1"' \
+	template set vt1 access-burst -1
+expect 2 'Error: "rate" is required' template group add vt1 gold
+expect 2 'Error: missing arguments after "template group"' template group del vt1
+expect 0 "" help template
+stdout_has "flexvpn template group add|set DEV NAME" "help template: the groups"
+stdout_has "RATE is in bit/s" "help template: the units"
 expect 1 'Error: cannot find device "no-such-dev"' \
 	template set vt1 underlay no-such-dev
 

@@ -346,6 +346,76 @@ static void test_access(void)
 	      "Error: cannot find device \"nosuch\"\n");
 }
 
+static int tmpl_group(int argc, char *argv[])
+{
+	return template_group_parse(argc, argv, &tmpl);
+}
+
+static void test_shaper_words(void)
+{
+	if (parses(tmpl_set, "vt1 parent-rate 1gbps access-burst 2k"))
+		ok(tmpl.present == (BIT(FLEXVPN_TMPL_A_SHAPER_RATE) |
+				    BIT(FLEXVPN_TMPL_A_SHAPER)) &&
+		   tmpl.shaper_rate == 8000000000ULL &&
+		   tmpl.shaper.present == BIT(FLEXVPN_SHAPER_A_BURST) &&
+		   tmpl.shaper.burst == 2048,
+		   "template set: parent-rate, and SHAPER for an access-* word");
+	if (parses(acc_add, "vt1 remote 192.0.2.2 rate none"))
+		ok(has(acc.present, FLEXVPN_ACCESS_A_SHAPER) &&
+		   acc.shaper.present == BIT(FLEXVPN_SHAPER_A_RATE) &&
+		   !acc.shaper.rate,
+		   "access add: rate none overrides the template's default");
+	if (parses(tmpl_group, "add vt1 gold rate 50mbit"))
+		ok(tmpl.groups.count == 1 &&
+		   !strcmp(tmpl.groups.v[0].name, "gold") &&
+		   tmpl.groups.v[0].rate == 50000000,
+		   "group add: one group");
+}
+
+static void test_shaper_errors(void)
+{
+	fails(tmpl_set, "vt1 parent-rate 10mbits", EXIT_USAGE,
+	      "Error: \"parent-rate\" expects a rate from 8bit to 10Tbit, "
+	      "such as 10mbit or 1500kbps, or \"none\", not \"10mbits\"\n");
+	fails(tmpl_set, "vt1 access-rate 11tbit", EXIT_USAGE,
+	      "Error: \"access-rate\" expects a rate from 8bit to 10Tbit, "
+	      "such as 10mbit or 1500kbps, or \"none\", not \"11tbit\"\n");
+	fails(tmpl_set, "vt1 esp-overhead 1025", EXIT_USAGE,
+	      "Error: \"esp-overhead\" expects a number of bytes between 0 "
+	      "and 1024, not \"1025\"\n");
+	fails(acc_set, "va1 rate 0", EXIT_USAGE,
+	      "Error: \"rate\" expects a rate from 8bit to 10Tbit, such as "
+	      "10mbit or 1500kbps, or \"none\", not \"0\"\n");
+	fails(acc_set, "va1 ceil -5mbit", EXIT_USAGE,
+	      "Error: \"ceil\" expects a rate from 8bit to 10Tbit, such as "
+	      "10mbit or 1500kbps, or \"none\", not \"-5mbit\"\n");
+	fails(acc_add, "vt1 remote 192.0.2.2 burst 5g", EXIT_USAGE,
+	      "Error: \"burst\" expects a size in bytes, such as 3000 or 4k, "
+	      "or \"auto\", not \"5g\"\n");
+	fails(acc_add, "vt1 remote 192.0.2.2 qlen 65537", EXIT_USAGE,
+	      "Error: \"qlen\" expects a number between 1 and 65536 or "
+	      "\"default\", not \"65537\"\n");
+	fails(acc_set, "va1 group gold/1", EXIT_USAGE,
+	      "Error: \"group\" expects a group name of 1 to 15 characters "
+	      "out of A-Z a-z 0-9 _ . - or \"none\", not \"gold/1\"\n");
+	fails(tmpl_group, "add vt1 gold", EXIT_USAGE,
+	      "Error: \"rate\" is required\n");
+	fails(tmpl_group, "set vt1 gold", EXIT_USAGE,
+	      "Error: nothing to change\n");
+	fails(tmpl_group, "del vt1 gold rate 1mbit", EXIT_USAGE,
+	      "Error: unexpected \"rate\"\n");
+	fails(tmpl_group, "move vt1 gold", EXIT_USAGE,
+	      "Error: unknown command \"template group move\"\n");
+	fails(tmpl_group, "add vt1", EXIT_USAGE,
+	      "Error: missing arguments after \"template group add\"\n");
+	fails(tmpl_group, "add vt1 a-very-long-group rate 1mbit", EXIT_USAGE,
+	      "Error: \"a-very-long-group\" is not a group name of 1 to 15 "
+	      "characters out of A-Z a-z 0-9 _ . -\n");
+	fails(tmpl_group, "add vt1 gold rate none", EXIT_USAGE,
+	      "Error: \"rate\" expects a rate from 8bit to 10Tbit, such as "
+	      "10mbit or 1500kbps, not \"none\"\n");
+}
+
 static void test_peer_id_length(void)
 {
 	char line[512], *err;
@@ -374,5 +444,7 @@ int main(void)
 	test_template_set_errors();
 	test_access();
 	test_peer_id_length();
+	test_shaper_words();
+	test_shaper_errors();
 	return tap_done();
 }

@@ -166,6 +166,150 @@ static void test_template_sparse(void)
 	check(&r, "{\"ifname\":\"vt1\"}\n", "template: the same in JSON");
 }
 
+static void shaper_stats(uint64_t *st, uint64_t base)
+{
+	int i;
+
+	for (i = FLEXVPN_SHAPER_STATS_A_PACKETS;
+	     i <= FLEXVPN_SHAPER_STATS_A_BORROWED; i++)
+		st[i] = base + i;
+	st[FLEXVPN_SHAPER_STATS_A_RATE_NOW] = 15000000;
+}
+
+static struct fv_template shaped_template(void)
+{
+	struct fv_template t = {
+		.present = BIT(FLEXVPN_TMPL_A_IFNAME) |
+			   BIT(FLEXVPN_TMPL_A_SHAPER_RATE) |
+			   BIT(FLEXVPN_TMPL_A_SHAPER_OVERHEAD) |
+			   BIT(FLEXVPN_TMPL_A_SHAPER) |
+			   BIT(FLEXVPN_TMPL_A_SHAPER_STATS) |
+			   BIT(FLEXVPN_TMPL_A_SHAPER_GROUP),
+		.ifname = "vt1",
+		.shaper_rate = 100000000,
+		.shaper_overhead = 36,
+		.shaper = {
+			.present = BIT(FLEXVPN_SHAPER_A_RATE) |
+				   BIT(FLEXVPN_SHAPER_A_CEIL) |
+				   BIT(FLEXVPN_SHAPER_A_BURST) |
+				   BIT(FLEXVPN_SHAPER_A_QLEN) |
+				   BIT(FLEXVPN_SHAPER_A_GROUP),
+			.rate = 10000000, .ceil = 20000000, .qlen = 128,
+		},
+		.groups = { 1, { {
+			.present = BIT(FLEXVPN_GROUP_A_NAME) |
+				   BIT(FLEXVPN_GROUP_A_RATE) |
+				   BIT(FLEXVPN_GROUP_A_CEIL) |
+				   BIT(FLEXVPN_GROUP_A_MEMBERS) |
+				   BIT(FLEXVPN_GROUP_A_STATS),
+			.name = "gold", .rate = 50000000, .ceil = 100000000,
+			.members = 3,
+		} } },
+	};
+
+	shaper_stats(t.shaper_stats, 0);
+	shaper_stats(t.groups.v[0].stats, 10);
+	return t;
+}
+
+static void test_template_shaper(void)
+{
+	struct fv_template t = shaped_template();
+	struct render r;
+
+	print_template(render_begin(&r, OUT_TEXT), &t);
+	check(&r, "vt1:\n"
+		  "    shaper parent-rate 100Mbit esp-overhead 36 "
+		  "access-rate 10Mbit access-ceil 20Mbit access-burst auto "
+		  "access-qlen 128 access-group none\n"
+		  "    shaper sent bytes 2 packets 1 dropped 3 overlimits 4 "
+		  "backlog 5p 6b borrowed 7 rate-now 15Mbit\n"
+		  "    group gold rate 50Mbit ceil 100Mbit members 3\n"
+		  "    group gold sent bytes 12 packets 11 dropped 13 "
+		  "overlimits 14 backlog 15p 16b borrowed 17 rate-now 15Mbit\n",
+	      "template: the shaper, its counters, a group");
+	print_template(render_begin(&r, OUT_JSON), &t);
+	check(&r, "{\"ifname\":\"vt1\",\"parent_rate\":100000000,"
+		  "\"esp_overhead\":36,\"access_shaper\":{\"rate\":10000000,"
+		  "\"ceil\":20000000,\"burst\":null,\"qlen\":128,"
+		  "\"group\":null},\"shaper_stats\":{\"bytes\":2,"
+		  "\"packets\":1,\"dropped\":3,\"overlimits\":4,"
+		  "\"backlog_packets\":5,\"backlog_bytes\":6,\"borrowed\":7,"
+		  "\"rate_now\":15000000},\"groups\":[{\"name\":\"gold\","
+		  "\"rate\":50000000,\"ceil\":100000000,\"members\":3,"
+		  "\"stats\":{\"bytes\":12,\"packets\":11,\"dropped\":13,"
+		  "\"overlimits\":14,\"backlog_packets\":15,"
+		  "\"backlog_bytes\":16,\"borrowed\":17,"
+		  "\"rate_now\":15000000}}]}\n",
+	      "template: the shaper in JSON");
+
+	t.shaper_rate = 0;
+	t.present &= ~(BIT(FLEXVPN_TMPL_A_SHAPER_STATS) |
+		       BIT(FLEXVPN_TMPL_A_SHAPER));
+	t.groups.count = 0;
+	print_template(render_begin(&r, OUT_TEXT), &t);
+	check(&r, "vt1:\n    shaper parent-rate none esp-overhead 36\n",
+	      "template: no parent limit, no groups");
+	print_template(render_begin(&r, OUT_JSON), &t);
+	check(&r, "{\"ifname\":\"vt1\",\"parent_rate\":null,"
+		  "\"esp_overhead\":36,\"groups\":[]}\n",
+	      "template: null parent rate, an empty group list in JSON");
+}
+
+static void test_access_shaper(void)
+{
+	struct fv_access a = example_access();
+	struct render r;
+
+	a.present = (a.present & ~BIT(FLEXVPN_ACCESS_A_STATS)) |
+		    BIT(FLEXVPN_ACCESS_A_SHAPER) |
+		    BIT(FLEXVPN_ACCESS_A_SHAPER_STATS);
+	a.shaper = (struct fv_shaper){
+		.present = BIT(FLEXVPN_SHAPER_A_RATE) |
+			   BIT(FLEXVPN_SHAPER_A_CEIL) |
+			   BIT(FLEXVPN_SHAPER_A_BURST) |
+			   BIT(FLEXVPN_SHAPER_A_QLEN) |
+			   BIT(FLEXVPN_SHAPER_A_GROUP),
+		.rate = 10000000, .ceil = 20000000, .burst = 3000,
+		.qlen = 128, .group = "gold",
+	};
+	shaper_stats(a.shaper_stats, 0);
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, true);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x1\n"
+		  "    shaper rate 10Mbit ceil 20Mbit burst 3000 qlen 128 "
+		  "group gold\n"
+		  "    shaper sent bytes 2 packets 1 dropped 3 overlimits 4 "
+		  "backlog 5p 6b borrowed 7 rate-now 15Mbit\n",
+	      "access show: the shaper lines");
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, false);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x1\n",
+	      "access list: no shaper lines");
+	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
+	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,"
+		  "\"shaper\":{\"rate\":10000000,\"ceil\":20000000,"
+		  "\"burst\":3000,\"qlen\":128,\"group\":\"gold\"},"
+		  "\"shaper_stats\":{\"bytes\":2,\"packets\":1,\"dropped\":3,"
+		  "\"overlimits\":4,\"backlog_packets\":5,"
+		  "\"backlog_bytes\":6,\"borrowed\":7,"
+		  "\"rate_now\":15000000}}\n",
+	      "access show: the shaper in JSON");
+	a.shaper.rate = 0;
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, true);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x1\n",
+	      "access show: not shaped, no shaper lines");
+	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
+	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,"
+		  "\"shaper\":null}\n",
+	      "access show: not shaped is \"shaper\": null");
+}
+
 static void test_access_text(void)
 {
 	struct fv_access a = example_access();
@@ -351,6 +495,8 @@ int main(void)
 	test_template();
 	test_template_other();
 	test_template_sparse();
+	test_template_shaper();
+	test_access_shaper();
 	test_access_text();
 	test_access_json();
 	test_access_sparse();

@@ -363,7 +363,8 @@ static void print_group(struct out *o, const struct fv_group *g)
 		out_u64(o, "members", "members", g->members);
 	if (has(g->present, FLEXVPN_GROUP_A_STATS)) {
 		out_line(o, "group");
-		out_str(o, NULL, NULL, g->name);
+		if (!o->json)
+			out_word(o, g->name);
 		print_shaper_stats(o, "stats", g->stats);
 	}
 	out_nest_end(o);

@@ -11,7 +11,7 @@
 
 #define RATE_EXPECTS \
 	"a rate from 8bit to 10Tbit, such as 10mbit or 1500kbps"
-#define RATE_OR_NONE RATE_EXPECTS " or \"none\""
+#define RATE_OR_NONE RATE_EXPECTS ", or \"none\""
 #define BURST_EXPECTS "a size in bytes, such as 3000 or 4k, or \"auto\""
 #define QLEN_EXPECTS "a number between 1 and " \
 	XSTR(FLEXVPN_SHAPER_QLEN_MAX) " or \"default\""
