@@ -157,6 +157,7 @@ static void flexvpn_access_ndo_uninit(struct net_device *dev)
 	if (va->announced)
 		flexvpn_nl_notify_access(va, FLEXVPN_CMD_ACCESS_DEL);
 
+	flexvpn_shaper_detach(va);
 	/* frees what GRO holds; the grace period that follows ndo_uninit
 	 * covers the NAPI hash entry and netpoll's walk of the NAPI list
 	 */
@@ -177,6 +178,7 @@ static int flexvpn_access_open(struct net_device *dev)
 	struct flexvpn_access *va = netdev_priv(dev);
 
 	napi_enable(&va->napi);
+	flexvpn_shaper_open(va);
 	return 0;
 }
 
@@ -187,6 +189,7 @@ static int flexvpn_access_stop(struct net_device *dev)
 	/* waits for a running poll; GRO's held packets go out with it */
 	napi_disable(&va->napi);
 	skb_queue_purge(&va->rxq);
+	flexvpn_shaper_stop(va);
 	return 0;
 }
 
@@ -243,6 +246,7 @@ static void flexvpn_access_setup(struct net_device *dev)
 	dev->netdev_ops = &flexvpn_access_netdev_ops;
 	dev->priv_destructor = flexvpn_access_destructor;
 	skb_queue_head_init(&va->rxq);
+	flexvpn_shaper_init(va);
 	dev->needed_headroom = FLEXVPN_HEADROOM;
 	dev->features |= FLEXVPN_FEATURES;
 	dev->hw_features |= FLEXVPN_FEATURES;
@@ -310,6 +314,7 @@ struct net_device *flexvpn_access_create(struct flexvpn_template *tmpl,
 	va->tmpl = tmpl;
 	va->id = id;
 	va->owner = cfg->owner;
+	va->shaper.root = &tmpl->shaper;
 	if (cfg->peer_id) {
 		va->peer_id = kstrdup(cfg->peer_id, GFP_KERNEL);
 		if (!va->peer_id)
@@ -339,6 +344,8 @@ struct net_device *flexvpn_access_create(struct flexvpn_template *tmpl,
 	}
 
 	ret = flexvpn_access_enslave(tmpl, dev, extack);
+	if (!ret)
+		ret = flexvpn_shaper_set(va, &cfg->shaper);
 	if (!ret)
 		ret = dev_open(dev, extack);
 	if (ret) {

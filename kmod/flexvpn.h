@@ -22,8 +22,14 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rhashtable.h>
+#include <linux/hrtimer.h>
+#include <linux/math64.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
 #include <net/dst_cache.h>
 #include <linux/flexvpn.h>
+
+#include "shaper_math.h"
 
 /*
  * Room kept for ESP when the MTU is derived automatically: the worst case of
@@ -98,6 +104,107 @@ struct flexvpn_net {
 };
 
 /**
+ * struct flexvpn_shaper_cfg - shaper settings as the API gives them
+ * @rate: bit/s, 0 = not shaped
+ * @ceil: bit/s, 0 = @rate
+ * @burst: bytes, 0 = automatic
+ * @qlen: packets, 0 = FLEXVPN_SHAPER_QLEN_DEFAULT
+ * @group: name of the template's shaper group, "" = none
+ */
+struct flexvpn_shaper_cfg {
+	u64 rate;
+	u64 ceil;
+	u32 burst;
+	u32 qlen;
+	char group[FLEXVPN_GROUP_MAXLEN + 1];
+};
+
+/**
+ * struct flexvpn_shaper_counters - what the shaper reports
+ * @packets: packets sent
+ * @bytes: bytes sent, counted as on the wire
+ * @dropped: packets dropped at a full queue
+ * @overlimits: packets that had to wait
+ * @borrowed: bytes sent above the assured rate
+ */
+struct flexvpn_shaper_counters {
+	u64 packets;
+	u64 bytes;
+	u64 dropped;
+	u64 overlimits;
+	u64 borrowed;
+};
+
+struct flexvpn_shaper_root;
+
+/**
+ * struct flexvpn_group - a shaper group under a template
+ * @node: in the root's group list (RTNL and the root's lock)
+ * @name: its name
+ * @rate: assured rate, bytes/s (RTNL and the root's lock)
+ * @ceil: the most it may get, bytes/s (RTNL and the root's lock)
+ * @members: shaped devices in it (RTNL)
+ * @gone: counters of devices that left it (RTNL)
+ * @share: its part of the parent's rate (the root's lock)
+ * @light: what its devices that are not backlogged use, bytes/s (the
+ *	root's lock, rebuilt every period)
+ * @busy_ceil: the ceils of its backlogged devices, added (likewise)
+ * @nr_busy: its backlogged devices (likewise)
+ * @vec_off: where its devices start in the allocator's scratch (likewise)
+ */
+struct flexvpn_group {
+	struct list_head node;
+	char name[FLEXVPN_GROUP_MAXLEN + 1];
+	u64 rate;
+	u64 ceil;
+	unsigned int members;
+	struct flexvpn_shaper_counters gone;
+	struct flexvpn_share share;
+	u64 light;
+	u64 busy_ceil;
+	unsigned int nr_busy;
+	unsigned int vec_off;
+};
+
+/**
+ * struct flexvpn_shaper_root - a template's parent level
+ * @lock: protects @active, @dead, @timer_on, @vec and the allocator fields
+ *	of the groups and of the devices on @active
+ * @rate: parent rate, bytes/s, 0 = none (written under @lock)
+ * @overhead: ESP bytes counted per packet (READ_ONCE in the data path)
+ * @dflt: settings new access devices get (RTNL)
+ * @groups: struct flexvpn_group (RTNL and @lock)
+ * @nr_groups: length of @groups (RTNL)
+ * @active: devices whose rate the allocator sets (struct flexvpn_shaper)
+ * @nr_tracked: how many are on @active
+ * @timer: the allocator, every FLEXVPN_SHAPER_PERIOD_NS while @active is not
+ *	empty
+ * @timer_on: @timer is armed or running
+ * @dead: the template is going; nothing may start @timer any more
+ * @last_run: when the allocator last ran (ns)
+ * @vec: scratch for flexvpn_share(), room for @vec_size entries
+ * @vec_size: at least the number of shaped devices plus groups (RTNL)
+ * @gone: counters of devices that left (RTNL)
+ */
+struct flexvpn_shaper_root {
+	spinlock_t lock;
+	u64 rate;
+	u32 overhead;
+	struct flexvpn_shaper_cfg dflt;
+	struct list_head groups;
+	unsigned int nr_groups;
+	struct list_head active;
+	unsigned int nr_tracked;
+	struct hrtimer timer;
+	bool timer_on;
+	bool dead;
+	u64 last_run;
+	struct flexvpn_share **vec;
+	unsigned int vec_size;
+	struct flexvpn_shaper_counters gone;
+};
+
+/**
  * struct flexvpn_template - private data of a virtual-template device
  * @dev: the template's own netdevice
  * @fn: the namespace state
@@ -116,6 +223,8 @@ struct flexvpn_net {
  * @allow_unprotected: accept GRE that did not come through IPsec
  *	(READ_ONCE in the data path)
  * @prefix: name prefix of access devices (RTNL)
+ * @shaper: the parent level of its access devices' shapers
+ * @nr_shaped: its shaped access devices (RTNL)
  */
 struct flexvpn_template {
 	struct net_device *dev;
@@ -134,6 +243,8 @@ struct flexvpn_template {
 	bool nhrp_redirect;
 	bool allow_unprotected;
 	char prefix[FLEXVPN_PREFIX_MAXLEN + 1];
+	struct flexvpn_shaper_root shaper;
+	unsigned int nr_shaped;
 };
 
 /**
@@ -147,6 +258,65 @@ enum flexvpn_drop {
 	FLEXVPN_DROP_TX_TOO_BIG,
 	FLEXVPN_DROP_TX_INVALID,
 	FLEXVPN_DROP_MAX
+};
+
+/**
+ * struct flexvpn_shaper - a device's shaper
+ * @on: the device is shaped (READ_ONCE in the data path; RTNL and @lock)
+ * @lock: protects the queues, @tb, @stopped, @cnt and the settings
+ * @stopped: the device is down: nothing is queued and @timer stays off
+ * @prio: control packets, served first
+ * @bulk: everything else
+ * @backlog: bytes waiting in both queues
+ * @tb: the bucket, at the rate the device may send at now
+ * @timer: sends what waits when its time comes
+ * @cfg: the settings as given (RTNL and @lock)
+ * @rate: assured rate, bytes/s (@lock)
+ * @ceil: the most it may reach, bytes/s (@lock)
+ * @burst: effective burst, bytes (@lock)
+ * @qlen: effective queue length (@lock)
+ * @allowed: bytes/s it may send at now; written by the allocator or when the
+ *	settings change, applied to @tb by the next packet (READ_ONCE)
+ * @overlimit: a packet had to wait since the allocator last looked
+ * @cnt: counters (@lock; @cnt.borrowed too)
+ * @group: its group or NULL (RTNL and the root's lock)
+ * @root: the template's parent level
+ * @tracked: on the root's active list (the root's lock; read locklessly as a
+ *	hint)
+ * @active: in the root's active list
+ * @last_bytes: @cnt.bytes when the allocator last looked (the root's lock)
+ * @idle: allocator periods without traffic (the root's lock)
+ * @busy: counted as backlogged in the allocator's last period (the root's
+ *	lock)
+ * @busy_periods: periods it still counts as backlogged (the root's lock)
+ * @share: its part of its parent (the root's lock)
+ */
+struct flexvpn_shaper {
+	bool on;
+	spinlock_t lock;
+	bool stopped;
+	struct sk_buff_head prio;
+	struct sk_buff_head bulk;
+	u64 backlog;
+	struct flexvpn_tb tb;
+	struct hrtimer timer;
+	struct flexvpn_shaper_cfg cfg;
+	u64 rate;
+	u64 ceil;
+	u32 burst;
+	u32 qlen;
+	u64 allowed;
+	bool overlimit;
+	struct flexvpn_shaper_counters cnt;
+	struct flexvpn_group *group;
+	struct flexvpn_shaper_root *root;
+	bool tracked;
+	struct list_head active;
+	u64 last_bytes;
+	unsigned int idle;
+	bool busy;
+	unsigned int busy_periods;
+	struct flexvpn_share share;
 };
 
 /**
@@ -166,6 +336,7 @@ enum flexvpn_drop {
  *	receive hook on any CPU, emptied by @napi, purged when the device stops
  *	and when it is freed
  * @napi: hands @rxq to the stack through GRO; enabled while the device is up
+ * @shaper: its shaper (used when @shaper.on)
  */
 struct flexvpn_access {
 	struct net_device *dev;
@@ -179,6 +350,7 @@ struct flexvpn_access {
 	atomic_long_t drops[FLEXVPN_DROP_MAX];
 	struct sk_buff_head rxq;
 	struct napi_struct napi;
+	struct flexvpn_shaper shaper;
 };
 
 /**
@@ -191,6 +363,7 @@ struct flexvpn_access_cfg {
 	struct flexvpn_ep_key key;
 	const char *peer_id;
 	u64 owner;
+	struct flexvpn_shaper_cfg shaper;
 };
 
 extern struct rtnl_link_ops flexvpn_template_link_ops;
@@ -225,6 +398,32 @@ void flexvpn_access_queue_delete(struct flexvpn_access *va,
 
 /* xmit.c */
 netdev_tx_t flexvpn_xmit(struct sk_buff *skb, struct net_device *dev);
+void flexvpn_xmit_one(struct flexvpn_access *va, struct sk_buff *skb);
+
+/* shaper.c */
+void flexvpn_shaper_root_init(struct flexvpn_shaper_root *root);
+void flexvpn_shaper_root_uninit(struct flexvpn_shaper_root *root);
+void flexvpn_shaper_init(struct flexvpn_access *va);
+void flexvpn_shaper_root_free(struct flexvpn_shaper_root *root);
+void flexvpn_shaper_detach(struct flexvpn_access *va);
+int flexvpn_shaper_check(struct flexvpn_template *tmpl,
+			 const struct flexvpn_shaper_cfg *cfg, u32 mtu,
+			 struct netlink_ext_ack *extack);
+int flexvpn_shaper_set(struct flexvpn_access *va,
+		       const struct flexvpn_shaper_cfg *cfg);
+void flexvpn_shaper_open(struct flexvpn_access *va);
+void flexvpn_shaper_stop(struct flexvpn_access *va);
+netdev_tx_t flexvpn_shaper_xmit(struct flexvpn_access *va, struct sk_buff *skb);
+void flexvpn_shaper_read(struct flexvpn_shaper *s,
+			 struct flexvpn_shaper_counters *c, u64 *backlog_pkts,
+			 u64 *backlog_bytes);
+struct flexvpn_group *flexvpn_group_find(struct flexvpn_shaper_root *root,
+					 const char *name);
+int flexvpn_group_set(struct flexvpn_template *tmpl, const char *name,
+		      u64 rate, u64 ceil, bool del,
+		      struct netlink_ext_ack *extack);
+void flexvpn_shaper_set_parent(struct flexvpn_template *tmpl, u64 rate,
+			       u32 overhead);
 
 /* rcv.c */
 extern const struct rhashtable_params flexvpn_ep_params;

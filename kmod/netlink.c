@@ -24,6 +24,25 @@ enum flexvpn_nl_groups {
 
 #define FLEXVPN_RO(what) { .type = NLA_REJECT, .reject_message = what " is read only" }
 
+static const struct nla_policy flexvpn_shaper_policy[FLEXVPN_SHAPER_A_MAX + 1] = {
+	[FLEXVPN_SHAPER_A_RATE] = { .type = NLA_U64 },
+	[FLEXVPN_SHAPER_A_CEIL] = { .type = NLA_U64 },
+	[FLEXVPN_SHAPER_A_BURST] = { .type = NLA_U32 },
+	[FLEXVPN_SHAPER_A_QLEN] = { .type = NLA_U32 },
+	[FLEXVPN_SHAPER_A_GROUP] = { .type = NLA_NUL_STRING,
+				     .len = FLEXVPN_GROUP_MAXLEN },
+};
+
+static const struct nla_policy flexvpn_group_policy[FLEXVPN_GROUP_A_MAX + 1] = {
+	[FLEXVPN_GROUP_A_NAME] = { .type = NLA_NUL_STRING,
+				   .len = FLEXVPN_GROUP_MAXLEN },
+	[FLEXVPN_GROUP_A_RATE] = { .type = NLA_U64 },
+	[FLEXVPN_GROUP_A_CEIL] = { .type = NLA_U64 },
+	[FLEXVPN_GROUP_A_DELETE] = { .type = NLA_FLAG },
+	[FLEXVPN_GROUP_A_MEMBERS] = FLEXVPN_RO("a group's member count"),
+	[FLEXVPN_GROUP_A_STATS] = FLEXVPN_RO("a group's counters"),
+};
+
 static const struct nla_policy flexvpn_tmpl_set_policy[FLEXVPN_TMPL_A_MAX + 1] = {
 	[FLEXVPN_TMPL_A_IFINDEX] = FLEXVPN_RO("the template's ifindex"),
 	[FLEXVPN_TMPL_A_IFNAME] = FLEXVPN_RO("the template's name"),
@@ -41,6 +60,11 @@ static const struct nla_policy flexvpn_tmpl_set_policy[FLEXVPN_TMPL_A_MAX + 1] =
 	[FLEXVPN_TMPL_A_NAME_PREFIX] = { .type = NLA_NUL_STRING,
 					 .len = FLEXVPN_PREFIX_MAXLEN },
 	[FLEXVPN_TMPL_A_ACCESS_COUNT] = FLEXVPN_RO("the access device count"),
+	[FLEXVPN_TMPL_A_SHAPER_RATE] = { .type = NLA_U64 },
+	[FLEXVPN_TMPL_A_SHAPER_OVERHEAD] = NLA_POLICY_MAX(NLA_U32, FLEXVPN_SHAPER_OVERHEAD_MAX),
+	[FLEXVPN_TMPL_A_SHAPER] = NLA_POLICY_NESTED(flexvpn_shaper_policy),
+	[FLEXVPN_TMPL_A_SHAPER_GROUP] = NLA_POLICY_NESTED(flexvpn_group_policy),
+	[FLEXVPN_TMPL_A_SHAPER_STATS] = FLEXVPN_RO("the parent level's counters"),
 };
 
 #define FLEXVPN_ADDR_POLICY						\
@@ -56,6 +80,8 @@ static const struct nla_policy flexvpn_tmpl_set_policy[FLEXVPN_TMPL_A_MAX + 1] =
 /* ACCESS_NEW and ACCESS_SET */
 static const struct nla_policy flexvpn_access_cfg_policy[FLEXVPN_ACCESS_A_MAX + 1] = {
 	FLEXVPN_ADDR_POLICY,
+	[FLEXVPN_ACCESS_A_SHAPER] = NLA_POLICY_NESTED(flexvpn_shaper_policy),
+	[FLEXVPN_ACCESS_A_SHAPER_STATS] = FLEXVPN_RO("the shaper's counters"),
 };
 
 /* ACCESS_GET dumps and ACCESS_DEL */
@@ -186,6 +212,167 @@ static int flexvpn_nl_put_stats(struct sk_buff *skb, struct flexvpn_access *va)
 	return 0;
 }
 
+static int flexvpn_nl_put_shaper_stats(struct sk_buff *skb, int attr,
+				       const struct flexvpn_shaper_counters *c,
+				       u64 backlog_pkts, u64 backlog_bytes,
+				       u64 rate_now)
+{
+	const struct {
+		int attr;
+		u64 val;
+	} v[] = {
+		{ FLEXVPN_SHAPER_STATS_A_PACKETS, c->packets },
+		{ FLEXVPN_SHAPER_STATS_A_BYTES, c->bytes },
+		{ FLEXVPN_SHAPER_STATS_A_DROPPED, c->dropped },
+		{ FLEXVPN_SHAPER_STATS_A_OVERLIMITS, c->overlimits },
+		{ FLEXVPN_SHAPER_STATS_A_BACKLOG_PACKETS, backlog_pkts },
+		{ FLEXVPN_SHAPER_STATS_A_BACKLOG_BYTES, backlog_bytes },
+		{ FLEXVPN_SHAPER_STATS_A_BORROWED, c->borrowed },
+		{ FLEXVPN_SHAPER_STATS_A_RATE_NOW, rate_now },
+	};
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		if (nla_put_u64_64bit(skb, v[i].attr, v[i].val,
+				      FLEXVPN_SHAPER_STATS_A_PAD))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void flexvpn_nl_add_counters(struct flexvpn_shaper_counters *sum,
+				    const struct flexvpn_shaper_counters *c)
+{
+	sum->packets += c->packets;
+	sum->bytes += c->bytes;
+	sum->dropped += c->dropped;
+	sum->overlimits += c->overlimits;
+	sum->borrowed += c->borrowed;
+}
+
+static int flexvpn_nl_put_shaper_cfg(struct sk_buff *skb, int attr,
+				     const struct flexvpn_shaper_cfg *cfg)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, FLEXVPN_SHAPER_A_RATE, cfg->rate,
+			      FLEXVPN_SHAPER_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLEXVPN_SHAPER_A_CEIL, cfg->ceil,
+			      FLEXVPN_SHAPER_A_PAD) ||
+	    nla_put_u32(skb, FLEXVPN_SHAPER_A_BURST, cfg->burst) ||
+	    nla_put_u32(skb, FLEXVPN_SHAPER_A_QLEN, cfg->qlen) ||
+	    nla_put_string(skb, FLEXVPN_SHAPER_A_GROUP, cfg->group))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* A shaped device's settings as they apply (automatic values resolved)
+ * and its counters.
+ */
+static int flexvpn_nl_put_access_shaper(struct sk_buff *skb,
+					struct flexvpn_access *va)
+{
+	struct flexvpn_shaper *s = &va->shaper;
+	struct flexvpn_shaper_counters c;
+	struct flexvpn_shaper_cfg cfg;
+	u64 bp, bb;
+
+	if (!s->on) {
+		/* "not shaped" is said, not left out */
+		memset(&cfg, 0, sizeof(cfg));
+		return flexvpn_nl_put_shaper_cfg(skb, FLEXVPN_ACCESS_A_SHAPER,
+						 &cfg);
+	}
+	cfg = s->cfg;
+	cfg.rate = s->rate * 8;
+	cfg.ceil = s->ceil * 8;
+	cfg.burst = s->burst;
+	cfg.qlen = s->qlen;
+	flexvpn_shaper_read(s, &c, &bp, &bb);
+	return flexvpn_nl_put_shaper_cfg(skb, FLEXVPN_ACCESS_A_SHAPER, &cfg) ||
+	       flexvpn_nl_put_shaper_stats(skb, FLEXVPN_ACCESS_A_SHAPER_STATS,
+					   &c, bp, bb,
+					   READ_ONCE(s->allowed) * 8);
+}
+
+/* What a parent level's counters say: sums over its shaped devices. */
+struct flexvpn_nl_shaper_sum {
+	struct flexvpn_shaper_counters c;
+	u64 backlog_pkts;
+	u64 backlog_bytes;
+	u64 rate_now;		/* bytes/s */
+};
+
+/* Adds up @tmpl's shaped devices, those of group @g only unless @all. */
+static void flexvpn_nl_sum_shapers(struct flexvpn_template *tmpl,
+				   const struct flexvpn_group *g, bool all,
+				   struct flexvpn_nl_shaper_sum *sum)
+{
+	struct flexvpn_shaper_counters c;
+	struct flexvpn_access *va;
+	u64 p, b;
+
+	list_for_each_entry(va, &tmpl->access_list, node) {
+		if (!va->shaper.on || (!all && va->shaper.group != g))
+			continue;
+		flexvpn_shaper_read(&va->shaper, &c, &p, &b);
+		flexvpn_nl_add_counters(&sum->c, &c);
+		sum->backlog_pkts += p;
+		sum->backlog_bytes += b;
+		sum->rate_now += READ_ONCE(va->shaper.allowed);
+	}
+}
+
+/* The parent level's and each group's settings and counters. */
+static int flexvpn_nl_put_template_shaper(struct sk_buff *skb,
+					  struct flexvpn_template *tmpl)
+{
+	struct flexvpn_shaper_root *root = &tmpl->shaper;
+	struct flexvpn_nl_shaper_sum sum = { .c = root->gone };
+	struct flexvpn_group *g;
+	struct nlattr *nest;
+
+	flexvpn_nl_sum_shapers(tmpl, NULL, true, &sum);
+	if (root->rate)
+		sum.rate_now = min(sum.rate_now, root->rate);
+	if (nla_put_u64_64bit(skb, FLEXVPN_TMPL_A_SHAPER_RATE, root->rate * 8,
+			      FLEXVPN_TMPL_A_PAD) ||
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_SHAPER_OVERHEAD, root->overhead) ||
+	    flexvpn_nl_put_shaper_cfg(skb, FLEXVPN_TMPL_A_SHAPER, &root->dflt) ||
+	    flexvpn_nl_put_shaper_stats(skb, FLEXVPN_TMPL_A_SHAPER_STATS, &sum.c,
+					sum.backlog_pkts, sum.backlog_bytes,
+					sum.rate_now * 8))
+		return -EMSGSIZE;
+
+	list_for_each_entry(g, &root->groups, node) {
+		memset(&sum, 0, sizeof(sum));
+		sum.c = g->gone;
+		flexvpn_nl_sum_shapers(tmpl, g, false, &sum);
+		nest = nla_nest_start(skb, FLEXVPN_TMPL_A_SHAPER_GROUP);
+		if (!nest ||
+		    nla_put_string(skb, FLEXVPN_GROUP_A_NAME, g->name) ||
+		    nla_put_u64_64bit(skb, FLEXVPN_GROUP_A_RATE, g->rate * 8,
+				      FLEXVPN_GROUP_A_PAD) ||
+		    nla_put_u64_64bit(skb, FLEXVPN_GROUP_A_CEIL, g->ceil * 8,
+				      FLEXVPN_GROUP_A_PAD) ||
+		    nla_put_u32(skb, FLEXVPN_GROUP_A_MEMBERS, g->members) ||
+		    flexvpn_nl_put_shaper_stats(skb, FLEXVPN_GROUP_A_STATS,
+						&sum.c, sum.backlog_pkts,
+						sum.backlog_bytes,
+						min(sum.rate_now, g->ceil) * 8))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
 static int flexvpn_nl_put_addrs(struct sk_buff *skb,
 				const struct flexvpn_ep_key *key)
 {
@@ -224,7 +411,8 @@ static int flexvpn_nl_fill_access(struct sk_buff *skb, struct flexvpn_access *va
 	     nla_put_string(skb, FLEXVPN_ACCESS_A_PEER_ID, va->peer_id)) ||
 	    nla_put_u64_64bit(skb, FLEXVPN_ACCESS_A_OWNER, va->owner,
 			      FLEXVPN_ACCESS_A_PAD) ||
-	    flexvpn_nl_put_stats(skb, va))
+	    flexvpn_nl_put_stats(skb, va) ||
+	    flexvpn_nl_put_access_shaper(skb, va))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -244,7 +432,13 @@ static size_t flexvpn_nl_access_size(const struct flexvpn_access *va)
 	       (va->peer_id ? nla_total_size(strlen(va->peer_id) + 1) : 0) +
 	       nla_total_size_64bit(sizeof(u64)) +		/* owner */
 	       nla_total_size(0) +				/* stats */
-	       (FLEXVPN_STATS_A_MAX - 1) * nla_total_size_64bit(sizeof(u64));
+	       (FLEXVPN_STATS_A_MAX - 1) * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(0) +				/* shaper */
+	       2 * nla_total_size_64bit(sizeof(u64)) +
+	       2 * nla_total_size(sizeof(u32)) +
+	       nla_total_size(FLEXVPN_GROUP_MAXLEN + 1) +
+	       nla_total_size(0) +				/* its stats */
+	       (FLEXVPN_SHAPER_STATS_A_MAX - 1) * nla_total_size_64bit(sizeof(u64));
 }
 
 static int flexvpn_nl_fill_template(struct sk_buff *skb,
@@ -283,7 +477,8 @@ static int flexvpn_nl_fill_template(struct sk_buff *skb,
 	    nla_put_u8(skb, FLEXVPN_TMPL_A_ALLOW_UNPROTECTED,
 		       READ_ONCE(tmpl->allow_unprotected)) ||
 	    nla_put_string(skb, FLEXVPN_TMPL_A_NAME_PREFIX, tmpl->prefix) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_ACCESS_COUNT, tmpl->nr_access))
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_ACCESS_COUNT, tmpl->nr_access) ||
+	    flexvpn_nl_put_template_shaper(skb, tmpl))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -378,11 +573,13 @@ static int flexvpn_nl_template_get_dumpit(struct sk_buff *skb,
  * @tb: its attributes
  * @underlay: new front-door VRF ifindex
  * @source: new tunnel source ifindex
+ * @dflt: new shaper defaults for access devices
  */
 struct flexvpn_tmpl_change {
 	struct nlattr *tb[FLEXVPN_TMPL_A_MAX + 1];
 	int underlay;
 	int source;
+	struct flexvpn_shaper_cfg dflt;
 };
 
 static bool flexvpn_prefix_valid(const char *p)
@@ -396,6 +593,68 @@ static bool flexvpn_prefix_valid(const char *p)
 	return true;
 }
 
+/* Settings given in a FLEXVPN_*_A_SHAPER nest replace those in @cfg. */
+static int flexvpn_nl_parse_shaper(const struct nlattr *nest,
+				   struct flexvpn_shaper_cfg *cfg,
+				   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLEXVPN_SHAPER_A_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, FLEXVPN_SHAPER_A_MAX, nest,
+			       flexvpn_shaper_policy, extack);
+	if (ret)
+		return ret;
+	if (tb[FLEXVPN_SHAPER_A_RATE])
+		cfg->rate = nla_get_u64(tb[FLEXVPN_SHAPER_A_RATE]);
+	if (tb[FLEXVPN_SHAPER_A_CEIL])
+		cfg->ceil = nla_get_u64(tb[FLEXVPN_SHAPER_A_CEIL]);
+	if (tb[FLEXVPN_SHAPER_A_BURST])
+		cfg->burst = nla_get_u32(tb[FLEXVPN_SHAPER_A_BURST]);
+	if (tb[FLEXVPN_SHAPER_A_QLEN])
+		cfg->qlen = nla_get_u32(tb[FLEXVPN_SHAPER_A_QLEN]);
+	if (tb[FLEXVPN_SHAPER_A_GROUP])
+		nla_strscpy(cfg->group, tb[FLEXVPN_SHAPER_A_GROUP],
+			    sizeof(cfg->group));
+	return 0;
+}
+
+/* TEMPLATE_SET with FLEXVPN_TMPL_A_SHAPER_GROUP: one group, nothing else. */
+static int flexvpn_nl_template_group(struct flexvpn_template *tmpl,
+				     struct nlattr **ttb,
+				     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLEXVPN_GROUP_A_MAX + 1];
+	const char *name;
+	int i, ret;
+
+	for (i = 1; i <= FLEXVPN_TMPL_A_MAX; i++) {
+		if (ttb[i] && i != FLEXVPN_TMPL_A_SHAPER_GROUP) {
+			NL_SET_ERR_MSG_ATTR(extack, ttb[i], "a shaper group change comes in a request of its own");
+			return -EINVAL;
+		}
+	}
+	ret = nla_parse_nested(tb, FLEXVPN_GROUP_A_MAX,
+			       ttb[FLEXVPN_TMPL_A_SHAPER_GROUP],
+			       flexvpn_group_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[FLEXVPN_GROUP_A_NAME] ||
+	    !flexvpn_prefix_valid(nla_data(tb[FLEXVPN_GROUP_A_NAME]))) {
+		NL_SET_ERR_MSG_ATTR(extack, ttb[FLEXVPN_TMPL_A_SHAPER_GROUP],
+				    "a shaper group needs a name of 1 to 15 characters of A-Z a-z 0-9 _ . -");
+		return -EINVAL;
+	}
+	name = nla_data(tb[FLEXVPN_GROUP_A_NAME]);
+	return flexvpn_group_set(tmpl, name,
+				 tb[FLEXVPN_GROUP_A_RATE] ?
+				 nla_get_u64(tb[FLEXVPN_GROUP_A_RATE]) : 0,
+				 tb[FLEXVPN_GROUP_A_CEIL] ?
+				 nla_get_u64(tb[FLEXVPN_GROUP_A_CEIL]) : 0,
+				 nla_get_flag(tb[FLEXVPN_GROUP_A_DELETE]),
+				 extack);
+}
+
 static int flexvpn_nl_template_check(struct flexvpn_template *tmpl,
 				     struct flexvpn_tmpl_change *c,
 				     struct netlink_ext_ack *extack)
@@ -406,6 +665,28 @@ static int flexvpn_nl_template_check(struct flexvpn_template *tmpl,
 
 	c->underlay = tmpl->underlay_ifindex;
 	c->source = tmpl->source_ifindex;
+	c->dflt = tmpl->shaper.dflt;
+
+	if (tb[FLEXVPN_TMPL_A_SHAPER_RATE]) {
+		u64 rate = nla_get_u64(tb[FLEXVPN_TMPL_A_SHAPER_RATE]);
+
+		if (rate && (rate < FLEXVPN_SHAPER_RATE_MIN ||
+			     rate > FLEXVPN_SHAPER_RATE_MAX)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[FLEXVPN_TMPL_A_SHAPER_RATE],
+					    "parent rate out of range: 8 bit/s to 10 Tbit/s, or 0 for none");
+			return -ERANGE;
+		}
+	}
+	if (tb[FLEXVPN_TMPL_A_SHAPER]) {
+		int ret = flexvpn_nl_parse_shaper(tb[FLEXVPN_TMPL_A_SHAPER],
+						  &c->dflt, extack);
+
+		if (!ret)
+			ret = flexvpn_shaper_check(tmpl, &c->dflt,
+						   tmpl->dev->mtu, extack);
+		if (ret)
+			return ret;
+	}
 
 	if (tb[FLEXVPN_TMPL_A_MTU]) {
 		u32 mtu = nla_get_u32(tb[FLEXVPN_TMPL_A_MTU]);
@@ -497,6 +778,10 @@ static int flexvpn_nl_template_set_doit(struct sk_buff *skb,
 	rtnl_lock();
 	tmpl = flexvpn_nl_template(info);
 	ret = PTR_ERR_OR_ZERO(tmpl);
+	if (!ret && tb[FLEXVPN_TMPL_A_SHAPER_GROUP]) {
+		ret = flexvpn_nl_template_group(tmpl, tb, info->extack);
+		goto out;
+	}
 	if (!ret)
 		ret = flexvpn_nl_template_check(tmpl, &c, info->extack);
 	if (!ret)
@@ -522,6 +807,15 @@ static int flexvpn_nl_template_set_doit(struct sk_buff *skb,
 	if (tb[FLEXVPN_TMPL_A_NAME_PREFIX])
 		nla_strscpy(tmpl->prefix, tb[FLEXVPN_TMPL_A_NAME_PREFIX],
 			    sizeof(tmpl->prefix));
+	tmpl->shaper.dflt = c.dflt;
+	if (tb[FLEXVPN_TMPL_A_SHAPER_RATE] || tb[FLEXVPN_TMPL_A_SHAPER_OVERHEAD])
+		flexvpn_shaper_set_parent(tmpl,
+			tb[FLEXVPN_TMPL_A_SHAPER_RATE] ?
+			nla_get_u64(tb[FLEXVPN_TMPL_A_SHAPER_RATE]) :
+			tmpl->shaper.rate * 8,
+			tb[FLEXVPN_TMPL_A_SHAPER_OVERHEAD] ?
+			nla_get_u32(tb[FLEXVPN_TMPL_A_SHAPER_OVERHEAD]) :
+			tmpl->shaper.overhead);
 out:
 	rtnl_unlock();
 	return ret;
@@ -670,6 +964,17 @@ static int flexvpn_nl_access_new_doit(struct sk_buff *skb,
 	ret = PTR_ERR_OR_ZERO(tmpl);
 	if (!ret)
 		ret = flexvpn_nl_endpoint(tmpl, tb, NULL, &cfg.key, info->extack);
+	if (ret)
+		goto err_unlock;
+	cfg.shaper = tmpl->shaper.dflt;
+	if (tb[FLEXVPN_ACCESS_A_SHAPER])
+		ret = flexvpn_nl_parse_shaper(tb[FLEXVPN_ACCESS_A_SHAPER],
+					      &cfg.shaper, info->extack);
+	if (!ret)
+		ret = flexvpn_shaper_check(tmpl, &cfg.shaper,
+					   flexvpn_template_mtu(tmpl, cfg.key.family,
+								cfg.key.has_key),
+					   info->extack);
 	if (ret)
 		goto err_unlock;
 
@@ -836,6 +1141,7 @@ static int flexvpn_nl_access_set_doit(struct sk_buff *skb,
 				      struct genl_info *info)
 {
 	struct nlattr *tb[FLEXVPN_ACCESS_A_MAX + 1];
+	struct flexvpn_shaper_cfg shaper, old_shaper;
 	const struct flexvpn_endpoint *ep;
 	struct flexvpn_access *va;
 	struct flexvpn_ep_key key;
@@ -858,10 +1164,30 @@ static int flexvpn_nl_access_set_doit(struct sk_buff *skb,
 		goto out;
 	ep = rtnl_dereference(va->ep);
 	ret = flexvpn_nl_endpoint(va->tmpl, tb, &ep->key, &key, info->extack);
-	if (!ret)
-		ret = flexvpn_access_set_endpoint(va, &key, info->extack);
 	if (ret)
 		goto out;
+	if (tb[FLEXVPN_ACCESS_A_SHAPER]) {
+		old_shaper = va->shaper.cfg;
+		if (!va->shaper.on)
+			old_shaper.rate = 0;
+		shaper = old_shaper;
+		ret = flexvpn_nl_parse_shaper(tb[FLEXVPN_ACCESS_A_SHAPER],
+					      &shaper, info->extack);
+		if (!ret)
+			ret = flexvpn_shaper_check(va->tmpl, &shaper,
+						   va->dev->mtu, info->extack);
+		if (!ret)
+			ret = flexvpn_shaper_set(va, &shaper);
+		if (ret)
+			goto out;
+	}
+	ret = flexvpn_access_set_endpoint(va, &key, info->extack);
+	if (ret) {
+		/* back to what it was: cannot fail, the room is there */
+		if (tb[FLEXVPN_ACCESS_A_SHAPER])
+			flexvpn_shaper_set(va, &old_shaper);
+		goto out;
+	}
 
 	/* nothing below can fail */
 	if (peer_id) {

@@ -88,6 +88,31 @@ static inline void flexvpn_tb_charge(struct flexvpn_tb *tb, u64 now, u32 len)
 }
 
 /**
+ * flexvpn_tb_charge_queued - charge a packet that had to wait
+ * @tb: the bucket
+ * @now: when it leaves
+ * @len: bytes
+ * @catchup_ns: how far behind @now the clock may stay
+ *
+ * A packet that waited in the queue left late only because the timer that
+ * sends it fired late (timer slack, a busy CPU): the time lost is the
+ * shaper's, not the device's idle time, so the clock is not pulled up to
+ * (now - burst) but only to (now - max(burst, @catchup_ns)); the next
+ * packets then catch up at once. Without this, every late timer would cost
+ * the device rate it was owed.
+ */
+static inline void flexvpn_tb_charge_queued(struct flexvpn_tb *tb, u64 now,
+					    u32 len, u64 catchup_ns)
+{
+	u64 back = tb->burst_ns > catchup_ns ? tb->burst_ns : catchup_ns;
+	u64 floor = now > back ? now - back : 0;
+
+	if (tb->t_next < floor)
+		tb->t_next = floor;
+	tb->t_next += flexvpn_tb_cost(tb, len);
+}
+
+/**
  * struct flexvpn_share - one child in a sharing of a parent's rate
  * @rate: its assured rate, bytes/s (at least 1)
  * @ceil: the most it may get, bytes/s (at least @rate)

@@ -184,6 +184,14 @@ static void flexvpn_template_ndo_uninit(struct net_device *dev)
 
 	list_del(&tmpl->node);
 	flexvpn_rcv_hooks_put(tmpl->fn);
+	flexvpn_shaper_root_uninit(&tmpl->shaper);
+}
+
+static void flexvpn_template_destructor(struct net_device *dev)
+{
+	struct flexvpn_template *tmpl = netdev_priv(dev);
+
+	flexvpn_shaper_root_free(&tmpl->shaper);
 }
 
 static const struct net_device_ops flexvpn_template_netdev_ops = {
@@ -220,10 +228,12 @@ static void flexvpn_template_setup(struct net_device *dev)
 
 	flexvpn_setup_p2p(dev);
 	dev->netdev_ops = &flexvpn_template_netdev_ops;
+	dev->priv_destructor = flexvpn_template_destructor;
 
 	memset(tmpl, 0, sizeof(*tmpl));
 	tmpl->dev = dev;
 	INIT_LIST_HEAD(&tmpl->access_list);
+	flexvpn_shaper_root_init(&tmpl->shaper);
 	strscpy(tmpl->prefix, FLEXVPN_DEFAULT_PREFIX, sizeof(tmpl->prefix));
 	dev->mtu = flexvpn_template_own_mtu(tmpl);
 }

@@ -298,9 +298,16 @@ static void flexvpn_xmit6(struct sk_buff *skb, struct flexvpn_access *va,
  * Return: always NETDEV_TX_OK; a packet that cannot go is dropped and
  * counted by reason.
  */
-netdev_tx_t flexvpn_xmit(struct sk_buff *skb, struct net_device *dev)
+/**
+ * flexvpn_xmit_one - encapsulate and send one packet, now
+ * @va: the device
+ * @skb: the inner packet; consumed
+ *
+ * The shaper calls this for packets whose time has come. BHs off, under
+ * RCU.
+ */
+void flexvpn_xmit_one(struct flexvpn_access *va, struct sk_buff *skb)
 {
-	struct flexvpn_access *va = netdev_priv(dev);
 	struct flexvpn_endpoint *ep;
 	__be16 proto;
 
@@ -308,12 +315,21 @@ netdev_tx_t flexvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 	ep = rcu_dereference_bh(va->ep);
 	if (unlikely(!proto || !ep)) {
 		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_INVALID);
-		return NETDEV_TX_OK;
+		return;
 	}
 
 	if (ep->key.family == AF_INET)
 		flexvpn_xmit4(skb, va, ep, proto);
 	else
 		flexvpn_xmit6(skb, va, ep, proto);
+}
+
+netdev_tx_t flexvpn_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct flexvpn_access *va = netdev_priv(dev);
+
+	if (READ_ONCE(va->shaper.on))
+		return flexvpn_shaper_xmit(va, skb);
+	flexvpn_xmit_one(va, skb);
 	return NETDEV_TX_OK;
 }

@@ -187,6 +187,47 @@ static void test_burst_and_rate(void)
 	}
 }
 
+/*
+ * A backlogged bucket whose timer fires up to @late_ns late, every time:
+ * bytes it sends in @seconds, charged as queued (catch-up) or as fresh.
+ */
+static u64 late_timers(u64 rate, u64 late_ns, int queued, u64 seconds)
+{
+	struct flexvpn_tb tb = bucket(rate, 3000);
+	u64 end = NS + seconds * NS, now = NS, sent = 0;
+	unsigned int i = 0;
+
+	tb.t_next = now;
+	while (now < end) {
+		/* the timer fires late; what is due goes out at once */
+		now = tb.t_next + (i++ % 7) * late_ns / 6;
+		while (flexvpn_tb_ready(&tb, now) && now < end) {
+			if (queued)
+				flexvpn_tb_charge_queued(&tb, now, 1500,
+							 20000000);
+			else
+				flexvpn_tb_charge(&tb, now, 1500);
+			sent += 1500;
+		}
+	}
+	return sent;
+}
+
+static void test_late_timers(void)
+{
+	u64 rate = 20000000 / 8, want = rate * 10;
+	u64 fresh = late_timers(rate, 5000000, 0, 10);
+	u64 queued = late_timers(rate, 5000000, 1, 10);
+
+	printf("# 20 Mbit/s, timers up to 5 ms late: %" PRIu64 " bytes charged "
+	       "as fresh, %" PRIu64 " as queued, %" PRIu64 " due\n",
+	       fresh, queued, want);
+	ok(fresh < want * 99 / 100,
+	   "late timers, charged as fresh: the rate is lost (the control case)");
+	ok(queued >= want - 3000 && queued <= want + 3000 + 1500,
+	   "late timers, charged as queued: the rate holds");
+}
+
 static void test_rate_change(void)
 {
 	struct flexvpn_tb tb = bucket(125000, 3000);
@@ -335,6 +376,7 @@ int main(void)
 	test_long_idle();
 	test_burst_and_rate();
 	test_rate_change();
+	test_late_timers();
 	test_share();
 	test_share_random();
 	return tap_done();

@@ -1,0 +1,249 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# shaper.sh: the per-spoke shaper in the access devices' transmit path.
+# flexvpn: timeout=1200
+#
+#                          ┌──────────────┐
+#   ┌───────────────────┐  │              │  ┌───────────┐
+#   │ hub  vt1          │  │ inet      s1 ├──┤ spoke1    │ iperf3 -s
+#   │ va1 va2 va3  wan ─┼──┤ s0        s2 ├──┤ spoke2    │ iperf3 -s
+#   │ iperf3 -c x3      │  │           s3 ├──┤ spoke3    │ iperf3 -s
+#   └───────────────────┘  └──────────────┘  └───────────┘
+#
+# The hub floods each spoke with UDP (iperf3, 1400-byte datagrams) through
+# its access device, GRE over ESP transport. The ESP SAs use the null
+# cipher: encryption in the emulated guest would eat the CPU the senders
+# need at 20 Mbit/s, and the shaper counts ESP by a fixed allowance anyway
+# (here 12 bytes: SPI, sequence number, 2 bytes of padding, trailer). Rates are measured
+# where they matter: the IP bytes each spoke's wan interface receives (the
+# veth counts 14 bytes of Ethernet header per frame, taken off), over 10 s.
+#
+# Asserts: one spoke shaped to 1, 5 and 20 Mbit/s gets its rate +- 2%; three
+# spokes of rate 5, ceil 15 under a 15 Mbit/s parent get 5 +- 2% each, and
+# the parent stays within 15 + 2%; one of them busy alone gets 15 +- 2%; two
+# groups under a 20 Mbit/s parent (gold 15, silver 5) hold their shares; a
+# rate change under traffic takes effect and keeps the queue; a ping through
+# a loaded spoke waits no longer than its queue allows; bad settings are
+# refused with a message and change nothing; a device deleted with a full
+# queue and the module removed under shaped traffic leave nothing behind.
+
+set -e
+source "$(dirname "$0")/lib.sh"
+
+require_module
+require_cmd jq iperf3 rmmod
+defer module_load	# the module is loaded when this program ends
+
+MEASURE_S=10
+TOLERANCE_PCT=2
+FV_ESP_NULL=1
+
+topo_site hub 0
+hub4=$(outer4 0)
+template_new hub vt1 esp-overhead 12
+va=()
+for i in 1 2 3; do
+	topo_site "spoke$i" "$i"
+	template_new "spoke$i" vt1
+	va[i]=$(access_new hub vt1 remote "$(outer4 "$i")" local "$hub4")
+	sva=$(access_new "spoke$i" vt1 remote "$hub4" local "$(outer4 "$i")")
+	tunnel_addrs hub "${va[i]}" "$i" 1
+	tunnel_addrs "spoke$i" "$sva" "$i" 2
+	xfrm_gre_transport hub "$hub4" "spoke$i" "$(outer4 "$i")"
+	bg "spoke$i" iperf3 -s > /dev/null 2>&1
+done
+listening() { n "spoke$1" ss -ltn | grep -q ':5201 '; }
+for i in 1 2 3; do
+	check "spoke$i: tunnel up" ping_ok hub "$(tun4 "$i" 2)"
+	check "spoke$i: iperf3 server listening" busywait 10000 listening "$i"
+done
+
+# ------------------------------------------------------------- helpers
+
+# shaper NS DEV KEY: one field of the device's shaper counters
+shaper_stat() { n "$1" flexvpn -j access show "$2" | jq -er ".[0].shaper_stats.$3"; }
+
+declare -A FLOOD
+# flood_start I RATE: UDP from the hub to spoke I at RATE through its tunnel
+flood_start()
+{
+	bg hub iperf3 -c "$(tun4 "$1" 2)" -u -b "$2" -l 1400 -t 600 > /dev/null 2>&1
+	FLOOD[$1]=$BG_PID
+}
+flood_stop() { pid_stop "${FLOOD[$1]}" INT; unset "FLOOD[$1]"; }
+queued() { gt "$(shaper_stat hub "${va[$1]}" overlimits)" 100; }
+
+# measure I...: bit/s of IP traffic each spoke I received over MEASURE_S
+# seconds, in RATE[I], their sum in RATE[sum]. One bash per spoke, inside
+# its namespace, reads the clock and the counters with builtins only, so
+# no process start falls between a timestamp and its counters.
+declare -A RATE
+measure()
+{
+	local i pids=() out=$FV_TMP/measure line
+	: > "$out"
+	for i in "$@"; do
+		n "spoke$i" bash -c '
+			d=/sys/class/net/wan/statistics
+			read -r b0 < $d/rx_bytes; read -r p0 < $d/rx_packets
+			t0=${EPOCHREALTIME/./}
+			sleep "$1"	# the measurement window
+			read -r b1 < $d/rx_bytes; read -r p1 < $d/rx_packets
+			t1=${EPOCHREALTIME/./}
+			echo "$2 $(( (b1 - b0 - 14 * (p1 - p0)) * 8 * 1000000 / (t1 - t0) ))"
+		' measure "$MEASURE_S" "$i" >> "$out" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	RATE[sum]=0
+	while read -r i line; do
+		RATE[$i]=$line
+		RATE[sum]=$(( RATE[sum] + line ))
+	done < "$out"
+}
+
+# near GOT WANT_BITS: GOT within TOLERANCE_PCT of WANT
+near()
+{
+	local got=$1 want=$2 d
+	d=$(( got > want ? got - want : want - got ))
+	[ $(( d * 100 )) -le $(( want * TOLERANCE_PCT )) ] ||
+		{ echo "got $got bit/s, want $want +- $TOLERANCE_PCT%"; return 1; }
+}
+at_most() { [ $(( $1 * 100 )) -le $(( $2 * (100 + TOLERANCE_PCT) )) ] ||
+		{ echo "got $1 bit/s, want at most $2 + $TOLERANCE_PCT%"; return 1; }; }
+report() { diag "$1: $(( $2 / 1000 )) kbit/s (target $(( $3 / 1000 )) kbit/s)"; }
+
+# ---------------------------------------------------------- bad input
+
+# refused WHAT CMD...: CMD fails with an "Error:" line
+refused()
+{
+	local out
+	if out=$("$@" 2>&1); then echo "accepted: $*"; return 1; fi
+	grep -q '^Error: ' <<< "$out" || { echo "no error message: $out"; return 1; }
+	diag "$(head -n 1 <<< "$out")"
+}
+unshaped() { eq "$(access_field hub "${va[1]}" shaper)" null; }
+
+check "ceil below rate refused" refused n hub flexvpn access set "${va[1]}" rate 10mbit ceil 5mbit
+check "burst below one packet refused" refused n hub flexvpn access set "${va[1]}" rate 10mbit burst 100
+check "rate above 10 Tbit/s refused" refused n hub flexvpn access set "${va[1]}" rate 20tbit
+check "unknown group refused" refused n hub flexvpn access set "${va[1]}" rate 10mbit group nosuch
+check "a refused setting leaves the device unshaped" unshaped
+check "a group without a rate refused" refused n hub flexvpn template group add vt1 gold
+check "a group with ceil below rate refused" refused n hub flexvpn template group add vt1 gold rate 10mbit ceil 1mbit
+
+# ------------------------------------------------------- one spoke alone
+
+for r in 1 5 20; do
+	n hub flexvpn access set "${va[1]}" rate "${r}mbit"
+	flood_start 1 "$(( r * 1300 ))K"
+	check "spoke1 at ${r} Mbit/s: queue in use" busywait 20000 queued 1
+	measure 1
+	flood_stop 1
+	report "spoke1 shaped to $r Mbit/s" "${RATE[1]}" "$(( r * 1000000 ))"
+	check "spoke1 shaped to $r Mbit/s: rate within $TOLERANCE_PCT%" \
+		near "${RATE[1]}" "$(( r * 1000000 ))"
+done
+
+# ----------------------------------------------- three under one parent
+
+n hub flexvpn template set vt1 parent-rate 15mbit
+for i in 1 2 3; do n hub flexvpn access set "${va[i]}" rate 5mbit ceil 15mbit; done
+# offered: a little above what each may get, so every one stays backlogged
+# without the senders eating the guest's CPU
+flood_start 1 18M
+flood_start 2 8M
+flood_start 3 8M
+for i in 1 2 3; do check "spoke$i busy" busywait 20000 queued "$i"; done
+measure 1 2 3
+for i in 1 2 3; do
+	report "spoke$i of three busy" "${RATE[$i]}" 5000000
+	check "three busy, rate 5 ceil 15 under 15: spoke$i gets 5 Mbit/s" \
+		near "${RATE[$i]}" 5000000
+done
+report "the parent, three busy" "${RATE[sum]}" 15000000
+check "three busy: the parent stays within 15 Mbit/s" at_most "${RATE[sum]}" 15000000
+flood_stop 2
+flood_stop 3
+measure 1
+report "spoke1 busy alone" "${RATE[1]}" 15000000
+check "one busy alone borrows up to its ceil: 15 Mbit/s" near "${RATE[1]}" 15000000
+borrowed() { gt "$(shaper_stat hub "${va[1]}" borrowed)" 0; }
+check "borrowed bytes counted" borrowed
+
+# rate change under traffic: the new rate holds
+n hub flexvpn template set vt1 parent-rate none
+n hub flexvpn access set "${va[1]}" rate 5mbit ceil 5mbit
+check "queue in use at 5 Mbit/s" busywait 20000 queued 1
+n hub flexvpn access set "${va[1]}" rate 10mbit ceil 10mbit
+measure 1
+report "spoke1 changed to 10 Mbit/s under traffic" "${RATE[1]}" 10000000
+check "the changed rate holds" near "${RATE[1]}" 10000000
+
+# latency through a loaded spoke: the queue's length at the rate bounds it
+n hub flexvpn access set "${va[1]}" rate 5mbit ceil 5mbit qlen 64
+check "queue in use before the ping" busywait 20000 queued 1
+out=$(n hub ping -c 10 -i 0.3 -s 56 "$(tun4 1 2)" | tail -n 1) || true
+diag "ping through spoke1 at 5 Mbit/s, queue 64 packets: $out"
+max_ms=$(sed -n 's|.*= [0-9.]*/[0-9.]*/\([0-9.]*\)/.*|\1|p' <<< "$out")
+# 64 packets of 1400 + 98 bytes at 5 Mbit/s: 153 ms; twice that for TCG
+bound_ms=$(( 64 * 1498 * 8 * 1000 / 5000000 * 2 ))
+check "ping latency within twice the queue's drain time ($bound_ms ms)" \
+	awk -v m="${max_ms:-99999}" -v b="$bound_ms" 'BEGIN { exit !(m > 0 && m <= b) }'
+flood_stop 1
+
+# a rate change keeps what waits: fill a slow queue, stop the sender, change
+# the rate (down, so that it drains slowly while we look); the packets are
+# still there, and they drain
+n hub flexvpn access set "${va[1]}" rate 100kbit ceil 100kbit qlen 32
+flood_start 1 1M
+full() { ge "$(shaper_stat hub "${va[1]}" backlog_packets)" 30; }
+check "a 100 kbit/s queue fills" busywait 20000 full
+flood_stop 1
+n hub flexvpn access set "${va[1]}" rate 50kbit ceil 50kbit
+backlog=$(shaper_stat hub "${va[1]}" backlog_packets)
+diag "backlog right after the change: $backlog packets"
+check "a rate change keeps the queue" ge "$backlog" 20
+empty() { eq "$(shaper_stat hub "${va[1]}" backlog_packets)" 0; }
+n hub flexvpn access set "${va[1]}" rate 100mbit ceil 100mbit
+check "and the queue drains" busywait 20000 empty
+
+# ------------------------------------------------------------- groups
+
+n hub flexvpn template set vt1 parent-rate 20mbit
+n hub flexvpn template group add vt1 gold rate 15mbit ceil 20mbit
+n hub flexvpn template group add vt1 silver rate 5mbit ceil 20mbit
+n hub flexvpn access set "${va[1]}" rate 5mbit ceil 20mbit group gold
+n hub flexvpn access set "${va[2]}" rate 5mbit ceil 20mbit group silver
+n hub flexvpn access set "${va[3]}" rate none
+members() { n hub flexvpn -j template show vt1 | jq -e ".[0].groups[] | select(.name == \"$1\") | .members == $2" > /dev/null; }
+check "gold has one member" members gold 1
+check "a group with members cannot be deleted" refused n hub flexvpn template group del vt1 gold
+flood_start 1 18M
+flood_start 2 8M
+check "gold busy" busywait 20000 queued 1
+check "silver busy" busywait 20000 queued 2
+measure 1 2
+report "gold spoke" "${RATE[1]}" 15000000
+report "silver spoke" "${RATE[2]}" 5000000
+check "two groups under 20 Mbit/s: gold gets 15" near "${RATE[1]}" 15000000
+check "two groups under 20 Mbit/s: silver gets 5" near "${RATE[2]}" 5000000
+check "two groups: the parent stays within 20 Mbit/s" at_most "${RATE[sum]}" 20000000
+flood_stop 2
+
+# ------------------------------------------- teardown under shaped traffic
+
+mark=$(kmsg_mark)
+n hub flexvpn access set "${va[2]}" rate 1mbit group none
+flood_start 2 20M
+check "spoke2's queue full" busywait 20000 queued 2
+check "delete an access device with a full queue" ipn hub link del "${va[2]}"
+flood_stop 2
+check "rmmod with shaped traffic flowing" rmmod flexvpn
+flood_stop 1
+kmsg_since "$mark" > "$FV_TMP/kmsg"
+check "no kernel splat" not grep -E "$KMSG_SPLAT" "$FV_TMP/kmsg"
+check "insmod again" module_load
