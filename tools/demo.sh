@@ -79,4 +79,12 @@ on hub tshark -n -r "$FV_TMP/hub-wan.pcap" -c 6 2> /dev/null || true
 mapfile -t esp_opts < <(esp_uat_opts)
 tshark -n -r "$FV_TMP/hub-wan.pcap" "${esp_opts[@]}" -Y gre -c 4 2> /dev/null || true
 
+say "shaping: the hub's WAN is 100 Mbit/s, spoke2 gets 2 Mbit/s and may borrow up to 4"
+on hub flexvpn template set vt1 parent-rate 100mbit access-rate 10mbit access-ceil 20mbit
+on hub flexvpn access set "${hubva[2]}" rate 2mbit ceil 4mbit
+ping_ok lan1 "$(lan4 2 2)" > /dev/null
+on lan1 ping -q -c 20 -i 0.01 -s 1200 "$(lan4 2 2)" || true
+on hub flexvpn access show "${hubva[2]}"
+on hub flexvpn template show vt1
+
 say "spoke-to-spoke shortcuts arrive with NHRP (issue 5); the IKEv2-driven hub with the charon plugin (issue 3)"
