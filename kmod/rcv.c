@@ -42,11 +42,16 @@
 /* packets a device's receive queue holds, as netdev_max_backlog's default */
 #define FLEXVPN_RXQ_LEN		1000
 
+/*
+ * No automatic shrinking: deleting ten thousand spokes in one batch would
+ * have the table's worker rehash it again and again during the batch; a hub
+ * that had that many spokes will have them again, and the bucket array is
+ * a few pages.
+ */
 const struct rhashtable_params flexvpn_ep_params = {
 	.key_len = sizeof(struct flexvpn_ep_key),
 	.key_offset = offsetof(struct flexvpn_endpoint, key),
 	.head_offset = offsetof(struct flexvpn_endpoint, node),
-	.automatic_shrinking = true,
 };
 
 /*
