@@ -126,6 +126,7 @@ struct flexvpn_shaper_cfg {
  * @dropped: packets dropped at a full queue
  * @overlimits: packets that had to wait
  * @borrowed: bytes sent above the assured rate
+ * @stalled_ns: time lost to a timer that ran too late to catch up
  */
 struct flexvpn_shaper_counters {
 	u64 packets;
@@ -133,6 +134,7 @@ struct flexvpn_shaper_counters {
 	u64 dropped;
 	u64 overlimits;
 	u64 borrowed;
+	u64 stalled_ns;
 };
 
 struct flexvpn_shaper_root;

@@ -229,6 +229,7 @@ static int flexvpn_nl_put_shaper_stats(struct sk_buff *skb, int attr,
 		{ FLEXVPN_SHAPER_STATS_A_BACKLOG_BYTES, backlog_bytes },
 		{ FLEXVPN_SHAPER_STATS_A_BORROWED, c->borrowed },
 		{ FLEXVPN_SHAPER_STATS_A_RATE_NOW, rate_now },
+		{ FLEXVPN_SHAPER_STATS_A_STALLED_NS, c->stalled_ns },
 	};
 	struct nlattr *nest;
 	int i;
@@ -253,6 +254,7 @@ static void flexvpn_nl_add_counters(struct flexvpn_shaper_counters *sum,
 	sum->dropped += c->dropped;
 	sum->overlimits += c->overlimits;
 	sum->borrowed += c->borrowed;
+	sum->stalled_ns += c->stalled_ns;
 }
 
 static int flexvpn_nl_put_shaper_cfg(struct sk_buff *skb, int attr,

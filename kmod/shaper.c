@@ -132,8 +132,9 @@ static void flexvpn_shaper_charge(struct flexvpn_shaper *s, u64 now, u32 len,
 				  bool queued)
 {
 	if (queued)
-		flexvpn_tb_charge_queued(&s->tb, now, len,
-					 FLEXVPN_SHAPER_CATCHUP_NS);
+		s->cnt.stalled_ns +=
+			flexvpn_tb_charge_queued(&s->tb, now, len,
+						 FLEXVPN_SHAPER_CATCHUP_NS);
 	else
 		flexvpn_tb_charge(&s->tb, now, len);
 	s->cnt.packets++;
@@ -742,6 +743,7 @@ void flexvpn_shaper_detach(struct flexvpn_access *va)
 		gone[i]->dropped += s->cnt.dropped;
 		gone[i]->overlimits += s->cnt.overlimits;
 		gone[i]->borrowed += s->cnt.borrowed;
+		gone[i]->stalled_ns += s->cnt.stalled_ns;
 	}
 }
 

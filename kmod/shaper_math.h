@@ -100,16 +100,23 @@ static inline void flexvpn_tb_charge(struct flexvpn_tb *tb, u64 now, u32 len)
  * (now - burst) but only to (now - max(burst, @catchup_ns)); the next
  * packets then catch up at once. Without this, every late timer would cost
  * the device rate it was owed.
+ *
+ * Return: the time lost anyway, in ns: how far the clock was behind the
+ * catch-up bound (the CPU did not run the timer for that long).
  */
-static inline void flexvpn_tb_charge_queued(struct flexvpn_tb *tb, u64 now,
-					    u32 len, u64 catchup_ns)
+static inline u64 flexvpn_tb_charge_queued(struct flexvpn_tb *tb, u64 now,
+					   u32 len, u64 catchup_ns)
 {
 	u64 back = tb->burst_ns > catchup_ns ? tb->burst_ns : catchup_ns;
 	u64 floor = now > back ? now - back : 0;
+	u64 lost = 0;
 
-	if (tb->t_next < floor)
+	if (tb->t_next < floor) {
+		lost = floor - tb->t_next;
 		tb->t_next = floor;
+	}
 	tb->t_next += flexvpn_tb_cost(tb, len);
+	return lost;
 }
 
 /**

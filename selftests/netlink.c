@@ -1160,4 +1160,284 @@ TEST_F(fv, ip_link_add_vaccess_says_template)
 	EXPECT_EQ(0U, if_nametoindex("x"));
 }
 
+/* ------------------------------------------------------------------ the shaper */
+
+/* the access device's settings as the kernel reports them: the attributes
+ * of its ACCESS_GET nest, without the counters (IPv6 on the device may send
+ * a router solicitation at any time)
+ */
+static void access_snapshot(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(fv) *self, char *out, size_t *len)
+{
+	char buf[BUFSZ];
+	struct nlmsghdr *nlh = genl_msg(buf, self->family, FLEXVPN_CMD_ACCESS_GET);
+	struct nl_reply *r = malloc(sizeof(*r));
+	const struct nlmsghdr *h = (const struct nlmsghdr *)r->first;
+	const struct nlattr *top, *a;
+
+	ASSERT_NE(NULL, r);
+	mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, self->va);
+	ASSERT_EQ(0, nl_talk(&self->gnl, nlh, r));
+	ASSERT_EQ(0, r->error) TH_LOG("ACCESS_GET: %s", r->msg);
+	ASSERT_EQ(1, r->replies);
+	*len = 0;
+	mnl_attr_for_each(top, h, GENL_HDRLEN) {
+		if (mnl_attr_get_type(top) != FLEXVPN_A_ACCESS)
+			continue;
+		mnl_attr_for_each_nested(a, top) {
+			uint16_t t = mnl_attr_get_type(a);
+
+			if (t == FLEXVPN_ACCESS_A_STATS ||
+			    t == FLEXVPN_ACCESS_A_SHAPER_STATS)
+				continue;
+			memcpy(out + *len, a, a->nla_len);
+			*len += a->nla_len;
+		}
+	}
+	ASSERT_NE(0U, *len);
+	free(r);
+}
+
+/* ACCESS_REFUSED - REFUSED, and the access device did not move */
+#define ACCESS_REFUSED(...) do { \
+	static char _before[BUFSZ], _after[BUFSZ]; \
+	size_t _lb, _la; \
+	struct nlmsghdr *_req = self->nlh; \
+	access_snapshot(_metadata, self, _before, &_lb); \
+	self->nlh = _req; \
+	REFUSED(__VA_ARGS__); \
+	access_snapshot(_metadata, self, _after, &_la); \
+	EXPECT_EQ(_lb, _la); \
+	EXPECT_EQ(0, memcmp(_before, _after, _lb < _la ? _lb : _la)) \
+		TH_LOG("the refused request changed the access device"); \
+} while (0)
+
+#define MBIT 1000000ULL
+
+/* ACCESS_SET on the fixture's device with a shaper nest filled by the
+ * arguments
+ */
+#define SHAPER_SET(...) do { \
+	MSG(ACCESS_SET); \
+	mnl_attr_put_u32(self->nlh, FLEXVPN_A_IFINDEX, self->va); \
+	NEST(FLEXVPN_A_ACCESS) NEST(FLEXVPN_ACCESS_A_SHAPER) { __VA_ARGS__; } \
+} while (0)
+
+TEST_F(fv, access_set_shaper_ceil_below_rate)
+{
+	NEED_FAMILY();
+	SHAPER_SET(mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 10 * MBIT);
+		   mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_CEIL, 5 * MBIT));
+	ACCESS_REFUSED(EINVAL);
+	EXPECT_NE(NULL, strstr(self->r.msg, "ceil"));
+}
+
+TEST_F(fv, access_set_shaper_rate_above_max)
+{
+	NEED_FAMILY();
+	SHAPER_SET(mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE,
+				    FLEXVPN_SHAPER_RATE_MAX + 1));
+	ACCESS_REFUSED(ERANGE);
+}
+
+TEST_F(fv, access_set_shaper_rate_below_min)
+{
+	NEED_FAMILY();
+	SHAPER_SET(mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 7));
+	ACCESS_REFUSED(ERANGE);
+}
+
+TEST_F(fv, access_set_shaper_rate_u32)
+{
+	NEED_FAMILY();
+	SHAPER_SET(mnl_attr_put_u32(self->nlh, FLEXVPN_SHAPER_A_RATE, 1000000));
+	ACCESS_REFUSED(POLICY);
+}
+
+TEST_F(fv, access_set_shaper_burst_below_one_packet)
+{
+	NEED_FAMILY();
+	SHAPER_SET(mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 10 * MBIT);
+		   mnl_attr_put_u32(self->nlh, FLEXVPN_SHAPER_A_BURST, 1000));
+	ACCESS_REFUSED(EINVAL);
+	EXPECT_NE(NULL, strstr(self->r.msg, "burst"));
+}
+
+TEST_F(fv, access_set_shaper_qlen_above_max)
+{
+	NEED_FAMILY();
+	SHAPER_SET(mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 10 * MBIT);
+		   mnl_attr_put_u32(self->nlh, FLEXVPN_SHAPER_A_QLEN,
+				    FLEXVPN_SHAPER_QLEN_MAX + 1));
+	ACCESS_REFUSED(ERANGE);
+}
+
+TEST_F(fv, access_set_shaper_no_such_group)
+{
+	NEED_FAMILY();
+	SHAPER_SET(mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 10 * MBIT);
+		   mnl_attr_put_strz(self->nlh, FLEXVPN_SHAPER_A_GROUP, "gold"));
+	ACCESS_REFUSED(ENOENT);
+}
+
+TEST_F(fv, access_set_shaper_group_name_too_long)
+{
+	NEED_FAMILY();
+	SHAPER_SET(mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 10 * MBIT);
+		   mnl_attr_put_strz(self->nlh, FLEXVPN_SHAPER_A_GROUP,
+				     "sixteen-chars-xx"));
+	ACCESS_REFUSED(POLICY);
+}
+
+TEST_F(fv, access_set_read_only_shaper_stats)
+{
+	NEED_FAMILY();
+	MSG(ACCESS_SET);
+	mnl_attr_put_u32(self->nlh, FLEXVPN_A_IFINDEX, self->va);
+	NEST(FLEXVPN_A_ACCESS) NEST(FLEXVPN_ACCESS_A_SHAPER_STATS)
+		mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_STATS_A_BYTES, 1);
+	ACCESS_REFUSED(POLICY);
+}
+
+/* a valid shaper next to outer addresses another device has: the shaper
+ * is put back as it was
+ */
+TEST_F(fv, access_set_shaper_and_taken_endpoint_is_all_or_nothing)
+{
+	struct access_info other;
+
+	NEED_FAMILY();
+	ASSERT_EQ(0, access_new(&self->gnl, self->family, "198.18.2.1",
+				"198.18.0.1", &other));
+	MSG(ACCESS_SET);
+	mnl_attr_put_u32(self->nlh, FLEXVPN_A_IFINDEX, self->va);
+	NEST(FLEXVPN_A_ACCESS) {
+		NEST(FLEXVPN_ACCESS_A_SHAPER)
+			mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 10 * MBIT);
+		put_ip(self->nlh, FLEXVPN_ACCESS_A_REMOTE_IPV4, "198.18.2.1");
+	}
+	ACCESS_REFUSED(EEXIST);
+}
+
+TEST_F(fv, access_new_shaper_ceil_below_rate_creates_nothing)
+{
+	NEED_FAMILY();
+	MSG(ACCESS_NEW);
+	put_vt1(self);
+	NEST(FLEXVPN_A_ACCESS) {
+		put_ip(self->nlh, FLEXVPN_ACCESS_A_REMOTE_IPV4, "198.18.3.1");
+		put_ip(self->nlh, FLEXVPN_ACCESS_A_LOCAL_IPV4, "198.18.0.1");
+		NEST(FLEXVPN_ACCESS_A_SHAPER) {
+			mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 10 * MBIT);
+			mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_CEIL, MBIT);
+		}
+	}
+	REFUSED(EINVAL);
+}
+
+/* TEMPLATE_SET with one group nest, filled by the arguments */
+#define GROUP_SET(...) do { \
+	MSG(TEMPLATE_SET); \
+	put_vt1(self); \
+	NEST(FLEXVPN_A_TEMPLATE) NEST(FLEXVPN_TMPL_A_SHAPER_GROUP) { __VA_ARGS__; } \
+} while (0)
+
+TEST_F(fv, template_set_group_without_rate)
+{
+	NEED_FAMILY();
+	GROUP_SET(mnl_attr_put_strz(self->nlh, FLEXVPN_GROUP_A_NAME, "gold"));
+	TEMPLATE_REFUSED(EINVAL);
+}
+
+TEST_F(fv, template_set_group_without_name)
+{
+	NEED_FAMILY();
+	GROUP_SET(mnl_attr_put_u64(self->nlh, FLEXVPN_GROUP_A_RATE, 10 * MBIT));
+	TEMPLATE_REFUSED(EINVAL);
+}
+
+TEST_F(fv, template_set_group_name_slash)
+{
+	NEED_FAMILY();
+	GROUP_SET(mnl_attr_put_strz(self->nlh, FLEXVPN_GROUP_A_NAME, "a/b");
+		  mnl_attr_put_u64(self->nlh, FLEXVPN_GROUP_A_RATE, 10 * MBIT));
+	TEMPLATE_REFUSED(EINVAL);
+}
+
+TEST_F(fv, template_set_group_ceil_below_rate)
+{
+	NEED_FAMILY();
+	GROUP_SET(mnl_attr_put_strz(self->nlh, FLEXVPN_GROUP_A_NAME, "gold");
+		  mnl_attr_put_u64(self->nlh, FLEXVPN_GROUP_A_RATE, 10 * MBIT);
+		  mnl_attr_put_u64(self->nlh, FLEXVPN_GROUP_A_CEIL, MBIT));
+	TEMPLATE_REFUSED(EINVAL);
+}
+
+TEST_F(fv, template_set_group_delete_missing)
+{
+	NEED_FAMILY();
+	GROUP_SET(mnl_attr_put_strz(self->nlh, FLEXVPN_GROUP_A_NAME, "gold");
+		  mnl_attr_put(self->nlh, FLEXVPN_GROUP_A_DELETE, 0, NULL));
+	TEMPLATE_REFUSED(ENOENT);
+}
+
+TEST_F(fv, template_set_group_with_other_settings)
+{
+	NEED_FAMILY();
+	MSG(TEMPLATE_SET);
+	put_vt1(self);
+	NEST(FLEXVPN_A_TEMPLATE) {
+		mnl_attr_put_u32(self->nlh, FLEXVPN_TMPL_A_MTU, 1300);
+		NEST(FLEXVPN_TMPL_A_SHAPER_GROUP) {
+			mnl_attr_put_strz(self->nlh, FLEXVPN_GROUP_A_NAME, "gold");
+			mnl_attr_put_u64(self->nlh, FLEXVPN_GROUP_A_RATE, 10 * MBIT);
+		}
+	}
+	TEMPLATE_REFUSED(EINVAL);
+}
+
+TEST_F(fv, template_set_parent_rate_above_max)
+{
+	NEED_FAMILY();
+	MSG(TEMPLATE_SET);
+	put_vt1(self);
+	NEST(FLEXVPN_A_TEMPLATE)
+		mnl_attr_put_u64(self->nlh, FLEXVPN_TMPL_A_SHAPER_RATE,
+				 FLEXVPN_SHAPER_RATE_MAX + 1);
+	TEMPLATE_REFUSED(ERANGE);
+}
+
+TEST_F(fv, template_set_overhead_above_max)
+{
+	NEED_FAMILY();
+	template_set_u32(self, FLEXVPN_TMPL_A_SHAPER_OVERHEAD,
+			 FLEXVPN_SHAPER_OVERHEAD_MAX + 1);
+	TEMPLATE_REFUSED(POLICY);
+}
+
+TEST_F(fv, template_set_default_shaper_ceil_below_rate)
+{
+	NEED_FAMILY();
+	MSG(TEMPLATE_SET);
+	put_vt1(self);
+	NEST(FLEXVPN_A_TEMPLATE) {
+		mnl_attr_put_u32(self->nlh, FLEXVPN_TMPL_A_MTU, 1300);
+		NEST(FLEXVPN_TMPL_A_SHAPER) {
+			mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_RATE, 10 * MBIT);
+			mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_A_CEIL, MBIT);
+		}
+	}
+	TEMPLATE_REFUSED(EINVAL);
+}
+
+TEST_F(fv, template_set_read_only_shaper_stats)
+{
+	NEED_FAMILY();
+	MSG(TEMPLATE_SET);
+	put_vt1(self);
+	NEST(FLEXVPN_A_TEMPLATE) NEST(FLEXVPN_TMPL_A_SHAPER_STATS)
+		mnl_attr_put_u64(self->nlh, FLEXVPN_SHAPER_STATS_A_BYTES, 1);
+	TEMPLATE_REFUSED(POLICY);
+}
+
 TEST_HARNESS_MAIN

@@ -365,6 +365,10 @@ enum flexvpn_group_attr {
  * @FLEXVPN_SHAPER_STATS_A_RATE_NOW: bit/s the device (or group) may send at
  *	now: its rate plus what it borrows
  * @FLEXVPN_SHAPER_STATS_A_PAD: padding
+ * @FLEXVPN_SHAPER_STATS_A_STALLED_NS: time lost because the CPU did not
+ *	run the shaper's timer for longer than it can catch up on (20 ms):
+ *	packets were waiting and due, and nothing sent them; nonzero means the
+ *	machine is short of CPU, and the device sent less than its rate
  */
 enum flexvpn_shaper_stats_attr {
 	FLEXVPN_SHAPER_STATS_A_UNSPEC,
@@ -377,6 +381,7 @@ enum flexvpn_shaper_stats_attr {
 	FLEXVPN_SHAPER_STATS_A_BORROWED,
 	FLEXVPN_SHAPER_STATS_A_RATE_NOW,
 	FLEXVPN_SHAPER_STATS_A_PAD,
+	FLEXVPN_SHAPER_STATS_A_STALLED_NS,
 
 	__FLEXVPN_SHAPER_STATS_A_MAX,
 	FLEXVPN_SHAPER_STATS_A_MAX = __FLEXVPN_SHAPER_STATS_A_MAX - 1

@@ -223,10 +223,10 @@ static void test_template_shaper(void)
 		  "access-rate 10Mbit access-ceil 20Mbit access-burst auto "
 		  "access-qlen 128 access-group none\n"
 		  "    shaper sent bytes 2 packets 1 dropped 3 overlimits 4 "
-		  "backlog 5p 6b borrowed 7 rate-now 15Mbit\n"
+		  "backlog 5p 6b borrowed 7 rate-now 15Mbit stalled-ns 0\n"
 		  "    group gold rate 50Mbit ceil 100Mbit members 3\n"
 		  "    group gold sent bytes 12 packets 11 dropped 13 "
-		  "overlimits 14 backlog 15p 16b borrowed 17 rate-now 15Mbit\n",
+		  "overlimits 14 backlog 15p 16b borrowed 17 rate-now 15Mbit stalled-ns 0\n",
 	      "template: the shaper, its counters, a group");
 	print_template(render_begin(&r, OUT_JSON), &t);
 	check(&r, "{\"ifname\":\"vt1\",\"parent_rate\":100000000,"
@@ -235,12 +235,12 @@ static void test_template_shaper(void)
 		  "\"group\":null},\"shaper_stats\":{\"bytes\":2,"
 		  "\"packets\":1,\"dropped\":3,\"overlimits\":4,"
 		  "\"backlog_packets\":5,\"backlog_bytes\":6,\"borrowed\":7,"
-		  "\"rate_now\":15000000},\"groups\":[{\"name\":\"gold\","
+		  "\"rate_now\":15000000,\"stalled_ns\":0},\"groups\":[{\"name\":\"gold\","
 		  "\"rate\":50000000,\"ceil\":100000000,\"members\":3,"
 		  "\"stats\":{\"bytes\":12,\"packets\":11,\"dropped\":13,"
 		  "\"overlimits\":14,\"backlog_packets\":15,"
 		  "\"backlog_bytes\":16,\"borrowed\":17,"
-		  "\"rate_now\":15000000}}]}\n",
+		  "\"rate_now\":15000000,\"stalled_ns\":0}}]}\n",
 	      "template: the shaper in JSON");
 
 	t.shaper_rate = 0;
@@ -280,7 +280,7 @@ static void test_access_shaper(void)
 		  "    shaper rate 10Mbit ceil 20Mbit burst 3000 qlen 128 "
 		  "group gold\n"
 		  "    shaper sent bytes 2 packets 1 dropped 3 overlimits 4 "
-		  "backlog 5p 6b borrowed 7 rate-now 15Mbit\n",
+		  "backlog 5p 6b borrowed 7 rate-now 15Mbit stalled-ns 0\n",
 	      "access show: the shaper lines");
 	print_access(render_begin(&r, OUT_TEXT), &a, NULL, false);
 	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
@@ -295,7 +295,7 @@ static void test_access_shaper(void)
 		  "\"shaper_stats\":{\"bytes\":2,\"packets\":1,\"dropped\":3,"
 		  "\"overlimits\":4,\"backlog_packets\":5,"
 		  "\"backlog_bytes\":6,\"borrowed\":7,"
-		  "\"rate_now\":15000000}}\n",
+		  "\"rate_now\":15000000,\"stalled_ns\":0}}\n",
 	      "access show: the shaper in JSON");
 	a.shaper.rate = 0;
 	print_access(render_begin(&r, OUT_TEXT), &a, NULL, true);

@@ -228,6 +228,21 @@ static void test_late_timers(void)
 	   "late timers, charged as queued: the rate holds");
 }
 
+static void test_stalled(void)
+{
+	struct flexvpn_tb tb = bucket(1250000, 3000);	/* 10 Mbit/s */
+	u64 now = 10 * NS;
+
+	tb.t_next = now;
+	ok(flexvpn_tb_charge_queued(&tb, now + 5000000, 1500, 20000000) == 0,
+	   "5 ms late, within the 20 ms catch-up: nothing lost");
+	tb.t_next = now;
+	ok(flexvpn_tb_charge_queued(&tb, now + 50000000, 1500, 20000000) ==
+	   30000000, "50 ms late: 30 ms lost, reported");
+	ok(tb.t_next == now + 30000000 + flexvpn_tb_cost(&tb, 1500),
+	   "50 ms late: the clock 20 ms behind now, then charged");
+}
+
 static void test_rate_change(void)
 {
 	struct flexvpn_tb tb = bucket(125000, 3000);
@@ -377,6 +392,7 @@ int main(void)
 	test_burst_and_rate();
 	test_rate_change();
 	test_late_timers();
+	test_stalled();
 	test_share();
 	test_share_random();
 	return tap_done();

@@ -287,7 +287,8 @@ static void out_elem_begin(struct out *o)
 /*
  * The counters of a shaper, a group or a parent, on the line begun by the
  * caller: `sent bytes N packets N dropped N overlimits N backlog Np Nb
- * borrowed N rate-now RATE`; "shaper_stats" or "stats" in JSON.
+ * borrowed N rate-now RATE stalled-ns N`; "shaper_stats" or "stats" in
+ * JSON.
  */
 static void print_shaper_stats(struct out *o, const char *key,
 			       const uint64_t *st)
@@ -306,6 +307,8 @@ static void print_shaper_stats(struct out *o, const char *key,
 		 st[FLEXVPN_SHAPER_STATS_A_BACKLOG_BYTES], "b");
 	out_u64(o, "borrowed", "borrowed", st[FLEXVPN_SHAPER_STATS_A_BORROWED]);
 	out_rate(o, "rate-now", "rate_now", st[FLEXVPN_SHAPER_STATS_A_RATE_NOW]);
+	out_u64(o, "stalled-ns", "stalled_ns",
+		st[FLEXVPN_SHAPER_STATS_A_STALLED_NS]);
 	out_nest_end(o);
 }
 
