@@ -41,6 +41,13 @@
 #define FLEXVPN_MTU_MIN			68	/* IPv4's minimum */
 #define FLEXVPN_MTU_MAX			65455	/* 65535 less the outer headers */
 
+/*
+ * The rtnetlink protocol number (rtm_protocol) of the routes the strongSwan
+ * plugin installs through access devices, learned from peers over IKEv2:
+ * `ip route show proto 249`. The kernel does not interpret it.
+ */
+#define FLEXVPN_RTPROT			249
+
 /**
  * enum flexvpn_cmd - commands
  * @FLEXVPN_CMD_TEMPLATE_GET: doit: one template (FLEXVPN_A_IFINDEX/IFNAME);
