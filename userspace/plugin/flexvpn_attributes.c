@@ -122,25 +122,34 @@ METHOD(attribute_handler_t, create_handler_enumerator, enumerator_t*,
 	return create_routes(this, ike_sa);
 }
 
+/**
+ * The provider is not the first member: its methods find the object from it.
+ */
+static private_flexvpn_attributes_t *of_provider(attribute_provider_t *provider)
+{
+	return (private_flexvpn_attributes_t*)((char*)provider -
+		offsetof(private_flexvpn_attributes_t, public.provider));
+}
+
 METHOD(attribute_provider_t, acquire_address, host_t*,
-	private_flexvpn_attributes_t *this, linked_list_t *pools, ike_sa_t *ike_sa,
+	attribute_provider_t *provider, linked_list_t *pools, ike_sa_t *ike_sa,
 	host_t *requested)
 {
 	return NULL;
 }
 
 METHOD(attribute_provider_t, release_address, bool,
-	private_flexvpn_attributes_t *this, linked_list_t *pools, host_t *address,
+	attribute_provider_t *provider, linked_list_t *pools, host_t *address,
 	ike_sa_t *ike_sa)
 {
 	return FALSE;
 }
 
 METHOD(attribute_provider_t, create_provider_enumerator, enumerator_t*,
-	private_flexvpn_attributes_t *this, linked_list_t *pools, ike_sa_t *ike_sa,
+	attribute_provider_t *provider, linked_list_t *pools, ike_sa_t *ike_sa,
 	linked_list_t *vips)
 {
-	return create_routes(this, ike_sa);
+	return create_routes(of_provider(provider), ike_sa);
 }
 
 METHOD(flexvpn_attributes_t, destroy, void,

@@ -77,8 +77,26 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return req->cb ? req->cb(nlh, req->data) : MNL_CB_OK;
 }
 
+/* the end of a dump; libmnl leaves it to us once we pass our own table */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+	{
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	}
+	if (err < 0)
+	{
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
 static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
 };
 
 /**

@@ -198,8 +198,12 @@ static bool has_other_gre_child(ike_sa_t *ike_sa, child_sa_t *child_sa)
 	return found;
 }
 
+/**
+ * Whether list has prefix (exact), or with covers a prefix that prefix
+ * covers (prefix equal to or shorter than one in the list).
+ */
 static bool prefix_in(linked_list_t *list, flexvpn_prefix_t *prefix,
-					  bool within)
+					  bool covers)
 {
 	enumerator_t *enumerator;
 	flexvpn_prefix_t *current;
@@ -208,7 +212,7 @@ static bool prefix_in(linked_list_t *list, flexvpn_prefix_t *prefix,
 	enumerator = list->create_enumerator(list);
 	while (!found && enumerator->enumerate(enumerator, &current))
 	{
-		found = within ? flexvpn_prefix_within(current, prefix)
+		found = covers ? flexvpn_prefix_within(prefix, current)
 					   : current->family == prefix->family &&
 						 current->len == prefix->len &&
 						 memeq(current->addr, prefix->addr, 16);
@@ -234,8 +238,8 @@ static bool prefix_accepted(linked_list_t *filters, flexvpn_prefix_t *prefix)
 
 /**
  * Why a prefix a peer announced must not be installed through dev, or NULL.
- * A peer gets no more than its profile's accept filters allow, nothing of
- * what we announce ourselves, and nothing another peer already has.
+ * A peer gets no more than its profile's accept filters allow, nothing that
+ * covers what we announce ourselves, and nothing another peer already has.
  */
 static char *refusal(private_flexvpn_listener_t *this, device_t *dev,
 					 flexvpn_prefix_t *prefix)
@@ -248,9 +252,11 @@ static char *refusal(private_flexvpn_listener_t *this, device_t *dev,
 	{
 		return "outside the profile's accept filter";
 	}
+	/* a hub announces summaries of its spokes' prefixes: more specific
+	 * ones are fine, one covering what we announce would take it over */
 	if (prefix_in(dev->profile->routes, prefix, TRUE))
 	{
-		return "within a prefix we announce ourselves";
+		return "covers a prefix we announce ourselves";
 	}
 	enumerator = this->devices->create_enumerator(this->devices);
 	while (!why && enumerator->enumerate(enumerator, &other))
