@@ -51,11 +51,12 @@ charon_conf spoke1 "profiles { spoke { template = vt1
 	connections = hub
 	routes = $(lan4_net 1), $(lan6_net 1)
 	$spoke_accept } }"
-# spoke2 also claims spoke1's LAN, the hub's own summary and a prefix
-# outside the hub's filter: all three must be refused
+# spoke2 also claims spoke1's LAN and a prefix outside the hub's filter:
+# both must be refused. (Claiming the hub's own summary would also make
+# spoke2 refuse that summary from the hub, as one of its own prefixes.)
 charon_conf spoke2 "profiles { spoke { template = vt1
 	connections = hub
-	routes = $(lan4_net 2), $(lan6_net 2), $(lan4_net 1), 203.0.113.0/24, 198.51.100.0/24
+	routes = $(lan4_net 2), $(lan6_net 2), $(lan4_net 1), 198.51.100.0/24
 	$spoke_accept } }"
 
 psk='secrets { ike { secret = flexvpn-test-psk } }'
@@ -151,12 +152,10 @@ check "spoke1 learned the hub's IPv4 summary" has_route spoke1 main 203.0.113.0/
 check "spoke1 learned the hub's IPv6 summary" has_route spoke1 main 2001:db8:200::/40 "$sva1" -6
 check "refused: spoke2 announcing spoke1's LAN" \
 	eq "$(routes hub 10 | grep -c "^$(lan4_net 1) " || true)" 1
-check "refused: spoke2 announcing the hub's own summary" \
-	not grep -q '^203.0.113.0/24' <(routes hub 10)
 check "refused: spoke2 announcing a prefix outside the filter" \
 	not grep -q '^198.51.100.0/24' <(ipn hub route show table all)
 check "refusals are logged" \
-	eq "$(grep -c 'flexvpn: refused route' "$FV_TMP/hub/charon.log" || true)" 3
+	eq "$(grep -c 'flexvpn: refused route' "$FV_TMP/hub/charon.log" || true)" 2
 
 # ------------------------------------------------------------ traffic
 
@@ -179,7 +178,9 @@ same_devices()
 	eq "$(ifindex hub "$hva1")" "$idx_h" && eq "$(ifindex spoke1 "$sva1")" "$idx_s" &&
 	eq "$(link_count hub vaccess)" 2 && eq "$(link_count spoke1 vaccess)" 1
 }
-n lan1 ping -q -i 0.1 -W 1 "$(lan4 2 2)" > "$FV_TMP/ping.out" 2>&1 &
+# a background job of a non-interactive shell ignores SIGINT, so ping runs
+# for a fixed time that covers the three rekeys, and is waited for
+n lan1 ping -q -i 0.1 -W 1 -w 45 "$(lan4 2 2)" > "$FV_TMP/ping.out" 2>&1 &
 ping_pid=$!
 pid_record "$ping_pid"
 check "CHILD_SA rekey" swanctl_ns spoke1 --rekey --child gre
@@ -195,7 +196,7 @@ reauth_done() { grep -q 'takes .* over' "$FV_TMP/hub/charon.log"; }
 check "hub: the reauthenticated IKE_SA takes the device over" busywait 20000 reauth_done
 check "reauthentication keeps the devices" busywait 10000 same_devices
 check "hub keeps spoke1's routes after reauthentication" has_route hub 10 "$(lan4_net 1)" "$hva1"
-pid_stop "$ping_pid" INT
+wait "$ping_pid" || true
 diag "ping during rekeys: $(tail -n 2 "$FV_TMP/ping.out" | head -n 1)"
 check "ping survived the rekeys (< 10% loss)" \
 	awk '/packet loss/ { sub(/%/, "", $6); exit !($6 < 10) }' "$FV_TMP/ping.out"

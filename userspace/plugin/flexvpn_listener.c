@@ -199,11 +199,9 @@ static bool has_other_gre_child(ike_sa_t *ike_sa, child_sa_t *child_sa)
 }
 
 /**
- * Whether list has prefix (exact), or with covers a prefix that prefix
- * covers (prefix equal to or shorter than one in the list).
+ * Whether list has exactly prefix.
  */
-static bool prefix_in(linked_list_t *list, flexvpn_prefix_t *prefix,
-					  bool covers)
+static bool prefix_in(linked_list_t *list, flexvpn_prefix_t *prefix)
 {
 	enumerator_t *enumerator;
 	flexvpn_prefix_t *current;
@@ -212,10 +210,9 @@ static bool prefix_in(linked_list_t *list, flexvpn_prefix_t *prefix,
 	enumerator = list->create_enumerator(list);
 	while (!found && enumerator->enumerate(enumerator, &current))
 	{
-		found = covers ? flexvpn_prefix_within(prefix, current)
-					   : current->family == prefix->family &&
-						 current->len == prefix->len &&
-						 memeq(current->addr, prefix->addr, 16);
+		found = current->family == prefix->family &&
+				current->len == prefix->len &&
+				memeq(current->addr, prefix->addr, 16);
 	}
 	enumerator->destroy(enumerator);
 	return found;
@@ -238,8 +235,8 @@ static bool prefix_accepted(linked_list_t *filters, flexvpn_prefix_t *prefix)
 
 /**
  * Why a prefix a peer announced must not be installed through dev, or NULL.
- * A peer gets no more than its profile's accept filters allow, nothing that
- * covers what we announce ourselves, and nothing another peer already has.
+ * A peer gets no more than its profile's accept filters allow, none of the
+ * prefixes we announce ourselves, and nothing another peer already has.
  */
 static char *refusal(private_flexvpn_listener_t *this, device_t *dev,
 					 flexvpn_prefix_t *prefix)
@@ -252,17 +249,18 @@ static char *refusal(private_flexvpn_listener_t *this, device_t *dev,
 	{
 		return "outside the profile's accept filter";
 	}
-	/* a hub announces summaries of its spokes' prefixes: more specific
-	 * ones are fine, one covering what we announce would take it over */
-	if (prefix_in(dev->profile->routes, prefix, TRUE))
+	/* exactly ours only: a hub announces summaries of its spokes'
+	 * prefixes, a spoke gets a summary covering its own LAN, and the
+	 * longest prefix wins anyway */
+	if (prefix_in(dev->profile->routes, prefix))
 	{
-		return "covers a prefix we announce ourselves";
+		return "a prefix we announce ourselves";
 	}
 	enumerator = this->devices->create_enumerator(this->devices);
 	while (!why && enumerator->enumerate(enumerator, &other))
 	{
 		if (other != dev && other->table == dev->table &&
-			prefix_in(other->routes, prefix, FALSE))
+			prefix_in(other->routes, prefix))
 		{
 			why = "already learned from another peer";
 		}
@@ -298,7 +296,7 @@ static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
 	enumerator = dev->routes->create_enumerator(dev->routes);
 	while (enumerator->enumerate(enumerator, &prefix))
 	{
-		if (!prefix_in(prefixes, prefix, FALSE))
+		if (!prefix_in(prefixes, prefix))
 		{
 			flexvpn_kernel_route(FALSE, prefix, dev->ifindex, dev->table,
 								 dev->profile->metric);
@@ -312,7 +310,7 @@ static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
 	enumerator = prefixes->create_enumerator(prefixes);
 	while (enumerator->enumerate(enumerator, &prefix))
 	{
-		if (prefix_in(dev->routes, prefix, FALSE))
+		if (prefix_in(dev->routes, prefix))
 		{
 			continue;
 		}
