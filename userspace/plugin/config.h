@@ -14,9 +14,10 @@
  *              calls the wrong ike_sa_t methods at run time (get_unique_id()
  *              lands on another slot of the vtable).
  *
- * selftests/plugin_abi.sh fails when this header is wrong: it compares what
- * the plugin reads through ike_sa_t / peer_cfg_t (unique id, connection name,
- * peer identity, addresses) with what swanctl --list-sas says.
+ * selftests/plugin_hub.sh (the "ABI:" checks) fails when this header is
+ * wrong: it compares what the plugin reads through ike_sa_t (unique id,
+ * connection name, peer identity, addresses) with what swanctl --list-sas
+ * says of the same IKE_SA.
  */
 #ifndef FLEXVPN_PLUGIN_CONFIG_H_
 #define FLEXVPN_PLUGIN_CONFIG_H_
