@@ -7,6 +7,9 @@
 #   make check      tools/check.sh: dependencies, build, host unit tests, the
 #                   selftests in a guest per kernel; ends "N passed, N failed"
 #   make demo       tools/demo.sh in a guest booting the 6.1 kernel
+#   make install    the module (for the running kernel), the tool and the
+#                   charon plugin with its flexvpn.conf; DESTDIR honoured
+#   make uninstall  removes what make install put there
 #   make bench      the benchmarks (tools/bench/run.sh, docs/benchmarks.md)
 #   make clean
 #
@@ -23,8 +26,8 @@ ifndef KVERS
 KVERS := $(shell cat $(BUILD)/kernels 2>/dev/null || $(TOP)/tools/deps.sh --kernels)
 endif
 
-.PHONY: all module userspace selftests check bench demo clean FORCE
-all: module userspace selftests
+.PHONY: all module userspace plugin selftests check bench demo install uninstall clean FORCE
+all: module userspace plugin selftests
 
 module: $(foreach k,$(KVERS),$(BUILD)/$(k)/flexvpn.ko)
 ifeq ($(strip $(KVERS)),)
@@ -37,6 +40,26 @@ $(BUILD)/%/flexvpn.ko: FORCE
 
 userspace:
 	@$(MAKE) -C $(TOP)/userspace
+
+# the strongSwan charon plugin (userspace/plugin/Makefile)
+plugin:
+	@$(MAKE) -C $(TOP)/userspace/plugin
+
+# The module goes where modprobe finds it for the running kernel (KVER=
+# another one), the tool into /usr/sbin, the plugin into charon's folder.
+KVER ?= $(shell uname -r)
+MODDIR := $(DESTDIR)/lib/modules/$(KVER)/extra
+install: plugin userspace
+	install -D -m 0644 $(BUILD)/$(KVER)/flexvpn.ko $(MODDIR)/flexvpn.ko
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	@$(MAKE) -C $(TOP)/userspace install PREFIX=/usr
+	@$(MAKE) -C $(TOP)/userspace/plugin install
+
+uninstall:
+	rm -f $(MODDIR)/flexvpn.ko
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	rm -f $(DESTDIR)/usr/sbin/flexvpn $(DESTDIR)/usr/share/man/man8/flexvpn.8
+	@$(MAKE) -C $(TOP)/userspace/plugin uninstall
 
 # vachurn creates thousands of access devices from one netlink socket: the
 # churn selftest and benchmark B1 use it.
@@ -61,4 +84,5 @@ demo:
 
 clean:
 	@$(MAKE) -C $(TOP)/userspace clean
+	@$(MAKE) -C $(TOP)/userspace/plugin clean
 	rm -rf $(BUILD)

@@ -546,3 +546,134 @@ snmp()
 		n "$1" awk -v f="$2" '$1 == f { print $2; exit }' /proc/net/snmp6 ;;
 	esac
 }
+
+# ---------------------------------------------------------------- charon
+
+# One charon per namespace: its own network namespace (NS) and its own mount
+# namespace with a private tmpfs on /run (vici socket, pid file), its own
+# strongswan.conf ($FV_TMP/NS/strongswan.conf) and log ($FV_TMP/NS/charon.log).
+# swanctl reaches it through nsenter into both namespaces.
+declare -A CHARON_PID
+CHARON=/usr/lib/ipsec/charon
+CHARON_PLUGINS="random nonce aes sha1 sha2 hmac gmp kdf pem pkcs1 x509 pubkey"
+CHARON_PLUGINS+=" kernel-netlink socket-default vici flexvpn"
+
+# require_plugin: charon, swanctl and the plugin installed (make install in
+# the guest's throw-away overlay when the plugin is not there yet).
+require_plugin()
+{
+	require_cmd swanctl nsenter unshare
+	[ -x "$CHARON" ] || skip_all "$CHARON not found"
+	[ -f /usr/lib/ipsec/plugins/libstrongswan-flexvpn.so ] ||
+		make -s -C "$FLEXVPN_TOP/userspace/plugin" install > /dev/null ||
+		skip_all "cannot install the plugin (make in the project first)"
+}
+
+# charon_conf NS [FLEXVPN SETTINGS...]: writes NS's strongswan.conf; the
+# arguments go into charon.plugins.flexvpn verbatim (profiles { ... }).
+charon_conf()
+{
+	local ns=$1 dir=$FV_TMP/$1
+	shift
+	mkdir -p "$dir"
+	cat > "$dir/strongswan.conf" <<-EOF
+		charon {
+			load = $CHARON_PLUGINS
+			make_before_break = yes
+			retransmit_tries = 3
+			retransmit_timeout = 1
+			filelog {
+				log {
+					path = $dir/charon.log
+					time_format = %T
+					flush_line = yes
+					default = 1
+					cfg = 2
+				}
+			}
+			plugins {
+				flexvpn {
+					$*
+				}
+			}
+		}
+		swanctl {
+			load = pem pkcs1 x509 pubkey
+		}
+	EOF
+}
+
+# charon_start NS: starts charon in NS (charon_conf first) and waits until
+# vici answers. Its PID is CHARON_PID[NS] (killed at exit).
+charon_start()
+{
+	local ns=$1 dir=$FV_TMP/$1 run=()
+	# FLEXVPN_CHARON_GDB=NS: NS's charon runs under gdb, which prints the
+	# backtraces of a crash into the kept charon.out
+	[ "${FLEXVPN_CHARON_GDB:-}" != "$ns" ] ||
+		run=(gdb -q -batch -ex run -ex 'thread apply all bt' --args)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	bg "$ns" unshare -m --propagation private sh -c \
+		'mount -t tmpfs tmpfs /run && conf=$1; shift; STRONGSWAN_CONF=$conf exec "$@"' \
+		sh "$dir/strongswan.conf" "${run[@]}" "$CHARON" >> "$dir/charon.out" 2>&1
+	CHARON_PID[$ns]=$BG_PID
+	# the log outlives the test, for a person reading a failure
+	defer charon_keep_log "$ns"
+	busywait 30000 swanctl_ns "$ns" --stats > /dev/null 2>&1 || {
+		diag "charon in $ns did not start"
+		diag_file "$dir/charon.log"
+		diag_file "$dir/charon.out"
+		return 1
+	}
+}
+
+# charon_keep_log NS: NS's charon log into build/results/charon/.
+charon_keep_log()
+{
+	local dir=${FLEXVPN_TOP:-.}/build/results/charon
+	mkdir -p "$dir" && cp "$FV_TMP/$1/charon.log" "$dir/$PROG-$1.log" &&
+		cp "$FV_TMP/$1/charon.out" "$dir/$PROG-$1.out"
+}
+
+# charon_stop NS [SIGNAL]: stop NS's charon (TERM by default) and reap it.
+charon_stop() { pid_stop "${CHARON_PID[$1]}" "${2:-TERM}"; }
+
+# swanctl_ns NS ARGS...: swanctl talking to NS's charon.
+swanctl_ns()
+{
+	local ns=$1
+	shift
+	STRONGSWAN_CONF=$FV_TMP/$ns/strongswan.conf \
+		nsenter -t "${CHARON_PID[$ns]}" -m -n swanctl "$@"
+}
+
+# swanctl_load NS SWANCTL.CONF-TEXT: connections and secrets of NS.
+swanctl_load()
+{
+	printf '%s\n' "$2" > "$FV_TMP/$1/swanctl.conf"
+	swanctl_ns "$1" --load-all --noprompt --file "$FV_TMP/$1/swanctl.conf"
+}
+
+# charon_log NS: NS's charon log.
+charon_log() { cat "$FV_TMP/$1/charon.log"; }
+
+# charon_no_crash NS: NS's charon logged no fatal signal.
+charon_no_crash()
+{
+	not grep -E 'received (SIGSEGV|SIGILL|SIGBUS|SIGABRT|SIGFPE)|killing ourself|thread .* received' \
+		"$FV_TMP/$1/charon.log"
+}
+
+# gre_child [NAME]: the swanctl child that GRE between the outer addresses
+# needs: transport mode, GRE only, ESP AES-GCM.
+gre_child()
+{
+	cat <<-EOF
+		${1:-gre} {
+			mode = transport
+			local_ts = dynamic[gre]
+			remote_ts = dynamic[gre]
+			esp_proposals = aes128gcm16
+		}
+	EOF
+}

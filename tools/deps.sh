@@ -16,6 +16,10 @@ PACKAGES=(
 	build-essential pkg-config kmod xz-utils zstd cpio
 	qemu-system-x86 busybox-static
 	libmnl-dev
+	# charon and swanctl for the strongSwan plugin (built against the
+	# headers of Debian's source package: tools/strongswan-headers.sh needs
+	# dpkg-dev for `apt-get source`); the guest tests run them.
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins dpkg-dev
 	iproute2 iputils-ping iperf3 tshark socat tcpdump jq
 	linux-source-6.1
 	# The 6.1 LTS kernel Debian 12 runs; the newest 6.12 is added below.

@@ -48,6 +48,13 @@
 #define FLEXVPN_SHAPER_ESP_OVERHEAD	36	/* bytes: ESP with AES-GCM-128 */
 #define FLEXVPN_SHAPER_OVERHEAD_MAX	1024
 
+/*
+ * The rtnetlink protocol number (rtm_protocol) of the routes the strongSwan
+ * plugin installs through access devices, learned from peers over IKEv2:
+ * `ip route show proto 249`. The kernel does not interpret it.
+ */
+#define FLEXVPN_RTPROT			249
+
 /**
  * enum flexvpn_cmd - commands
  * @FLEXVPN_CMD_TEMPLATE_GET: doit: one template (FLEXVPN_A_IFINDEX/IFNAME);

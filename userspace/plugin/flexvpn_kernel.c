@@ -1,0 +1,522 @@
+/*
+ * Copyright (C) 2026 flexvpn authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The plugin's netlink: flexvpn's generic-netlink family for access
+ * devices, rtnetlink for bringing them up, finding their VRF's table and the
+ * routes learned through them. One short-lived socket per request, so that
+ * charon's worker threads never share one.
+ */
+
+#include "flexvpn_kernel.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/flexvpn.h>
+
+#include <daemon.h>
+
+/* the kernel sizes dump datagrams after the receive buffer, up to 32 KiB */
+#define BUF_SIZE 32768
+
+/**
+ * One request and what came back.
+ */
+typedef struct {
+	/** called for each reply that is not an ack */
+	mnl_cb_t cb;
+	void *data;
+	/** the kernel's extended ack message */
+	char extack[256];
+} request_t;
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	request_t *req = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t offset;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+	{
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+	{
+		offset = sizeof(*err);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		{
+			offset += err->msg.nlmsg_len - sizeof(err->msg);
+		}
+		mnl_attr_for_each(attr, nlh, offset)
+		{
+			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+				mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			{
+				snprintf(req->extack, sizeof(req->extack), "%s",
+						 mnl_attr_get_str(attr));
+			}
+		}
+	}
+	if (err->error)
+	{
+		errno = -err->error;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	request_t *req = data;
+
+	return req->cb ? req->cb(nlh, req->data) : MNL_CB_OK;
+}
+
+/* the end of a dump; libmnl leaves it to us once we pass our own table */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+	{
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	}
+	if (err < 0)
+	{
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+};
+
+/**
+ * Send nlh on a new socket of bus and read replies up to the ack or the end
+ * of the dump. On failure, logs what failed with the kernel's message.
+ */
+static bool talk(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+				 char *what)
+{
+	request_t req = { .cb = cb, .data = data };
+	struct mnl_socket *nl;
+	char buf[BUF_SIZE];
+	uint32_t portid;
+	int one = 1, ret = -1;
+	ssize_t len;
+
+	nl = mnl_socket_open(bus);
+	if (!nl)
+	{
+		DBG1(DBG_KNL, "flexvpn: %s: netlink socket: %s", what, strerror(errno));
+		return FALSE;
+	}
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	{
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = 1;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+	{
+		goto out;
+	}
+	do
+	{
+		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (len < 0)
+		{
+			ret = -1;
+			break;
+		}
+		ret = mnl_cb_run2(buf, len, 1, portid, data_cb, &req, ctl_cb,
+						  countof(ctl_cb));
+	}
+	while (ret > 0);
+out:
+	if (ret < 0)
+	{
+		DBG1(DBG_KNL, "flexvpn: %s: %s", what,
+			 req.extack[0] ? req.extack : strerror(errno));
+	}
+	mnl_socket_close(nl);
+	return ret >= 0;
+}
+
+/* ------------------------------------------------------------ genl */
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+	{
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+			mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+		{
+			*(uint16_t*)data = mnl_attr_get_u16(attr);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static struct nlmsghdr *genl_header(char *buf, uint16_t type, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = FLEXVPN_GENL_VERSION;
+	return nlh;
+}
+
+/**
+ * The flexvpn family's id; 0 (logged) when the module is not loaded. Not
+ * cached: the module may be reloaded while charon runs.
+ */
+static uint16_t family_id()
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	uint16_t id = 0;
+
+	nlh = genl_header(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FLEXVPN_GENL_NAME);
+	if (!talk(NETLINK_GENERIC, nlh, family_cb, &id,
+			  "generic netlink family " FLEXVPN_GENL_NAME
+			  " (is flexvpn.ko loaded?)"))
+	{
+		return 0;
+	}
+	return id;
+}
+
+static void put_host(struct nlmsghdr *nlh, int v4, int v6, host_t *host)
+{
+	chunk_t addr = host->get_address(host);
+
+	mnl_attr_put(nlh, host->get_family(host) == AF_INET ? v4 : v6,
+				 addr.len, addr.ptr);
+}
+
+/**
+ * An access request: the header, the device at the top level, and the
+ * FLEXVPN_A_ACCESS nest with what is not NULL.
+ */
+static struct nlmsghdr *access_msg(char *buf, uint16_t family, uint8_t cmd,
+							uint32_t ifindex, char *ifname, host_t *local,
+							host_t *remote, char *peer_id, uint64_t *owner)
+{
+	struct nlmsghdr *nlh = genl_header(buf, family, cmd);
+	struct nlattr *nest;
+
+	if (ifindex)
+	{
+		mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, ifindex);
+	}
+	if (ifname)
+	{
+		mnl_attr_put_strz(nlh, FLEXVPN_A_IFNAME, ifname);
+	}
+	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_ACCESS);
+	if (local)
+	{
+		put_host(nlh, FLEXVPN_ACCESS_A_LOCAL_IPV4, FLEXVPN_ACCESS_A_LOCAL_IPV6,
+				 local);
+	}
+	if (remote)
+	{
+		put_host(nlh, FLEXVPN_ACCESS_A_REMOTE_IPV4,
+				 FLEXVPN_ACCESS_A_REMOTE_IPV6, remote);
+	}
+	if (peer_id)
+	{
+		mnl_attr_put_strz(nlh, FLEXVPN_ACCESS_A_PEER_ID, peer_id);
+	}
+	if (owner)
+	{
+		mnl_attr_put_u64(nlh, FLEXVPN_ACCESS_A_OWNER, *owner);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* one access device of a reply into a new flexvpn_access_t in the list */
+static int access_cb(const struct nlmsghdr *nlh, void *data)
+{
+	linked_list_t *list = data;
+	const struct nlattr *attr, *inner;
+	flexvpn_access_t *access;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+	{
+		if (mnl_attr_get_type(attr) != FLEXVPN_A_ACCESS)
+		{
+			continue;
+		}
+		INIT(access);
+		mnl_attr_for_each_nested(inner, attr)
+		{
+			switch (mnl_attr_get_type(inner))
+			{
+				case FLEXVPN_ACCESS_A_IFINDEX:
+					access->ifindex = mnl_attr_get_u32(inner);
+					break;
+				case FLEXVPN_ACCESS_A_IFNAME:
+					snprintf(access->ifname, sizeof(access->ifname), "%s",
+							 mnl_attr_get_str(inner));
+					break;
+				case FLEXVPN_ACCESS_A_OWNER:
+					access->owner = mnl_attr_get_u64(inner);
+					break;
+			}
+		}
+		list->insert_last(list, access);
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Described in header
+ */
+linked_list_t *flexvpn_kernel_access_dump()
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	linked_list_t *list;
+	uint16_t family;
+
+	family = family_id();
+	if (!family)
+	{
+		return NULL;
+	}
+	nlh = genl_header(buf, family, FLEXVPN_CMD_ACCESS_GET);
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	list = linked_list_create();
+	if (!talk(NETLINK_GENERIC, nlh, access_cb, list, "dumping access devices"))
+	{
+		list->destroy_function(list, free);
+		return NULL;
+	}
+	return list;
+}
+
+/* ------------------------------------------------------------ rtnetlink */
+
+/**
+ * What RTM_GETLINK says of a device: its master, and its VRF table if it
+ * is a VRF.
+ */
+typedef struct {
+	uint32_t master;
+	uint32_t vrf_table;
+} link_info_t;
+
+static void link_kind_data(const struct nlattr *linkinfo, link_info_t *info)
+{
+	const struct nlattr *attr, *data = NULL;
+	bool vrf = FALSE;
+
+	mnl_attr_for_each_nested(attr, linkinfo)
+	{
+		switch (mnl_attr_get_type(attr))
+		{
+			case IFLA_INFO_KIND:
+				vrf = streq(mnl_attr_get_str(attr), "vrf");
+				break;
+			case IFLA_INFO_DATA:
+				data = attr;
+				break;
+		}
+	}
+	if (!vrf || !data)
+	{
+		return;
+	}
+	mnl_attr_for_each_nested(attr, data)
+	{
+		if (mnl_attr_get_type(attr) == IFLA_VRF_TABLE)
+		{
+			info->vrf_table = mnl_attr_get_u32(attr);
+		}
+	}
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
+	{
+		switch (mnl_attr_get_type(attr))
+		{
+			case IFLA_MASTER:
+				((link_info_t*)data)->master = mnl_attr_get_u32(attr);
+				break;
+			case IFLA_LINKINFO:
+				link_kind_data(attr, data);
+				break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * RTM_GETLINK of a device, or RTM_NEWLINK setting it up.
+ */
+static bool link_request(uint16_t type, uint32_t ifindex, link_info_t *info)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (type == RTM_NEWLINK)
+	{
+		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
+	}
+	return talk(NETLINK_ROUTE, nlh, info ? link_cb : NULL, info,
+				type == RTM_NEWLINK ? "setting an access device up"
+									: "reading a device");
+}
+
+/*
+ * Described in header
+ */
+uint32_t flexvpn_kernel_vrf_table(uint32_t ifindex)
+{
+	link_info_t dev = {}, master = {};
+
+	if (!link_request(RTM_GETLINK, ifindex, &dev) || !dev.master ||
+		!link_request(RTM_GETLINK, dev.master, &master) || !master.vrf_table)
+	{
+		return RT_TABLE_MAIN;
+	}
+	return master.vrf_table;
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
+						  uint32_t table, uint32_t metric)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
+	if (add)
+	{
+		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	}
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = prefix->family;
+	rtm->rtm_dst_len = prefix->len;
+	rtm->rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = FLEXVPN_RTPROT;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, prefix->family == AF_INET ? 4 : 16,
+				 prefix->addr);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	if (metric)
+	{
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+	}
+	return talk(NETLINK_ROUTE, nlh, NULL, NULL,
+				add ? "adding a learned route" : "deleting a learned route");
+}
+
+/* ------------------------------------------------------------ access */
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_access_new(char *template, char *what, host_t *local,
+							   host_t *remote, char *peer_id, uint64_t owner,
+							   flexvpn_access_t *access)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	flexvpn_access_t *created;
+	struct nlmsghdr *nlh;
+	linked_list_t *list;
+	uint16_t family;
+	bool ok;
+
+	family = family_id();
+	if (!family)
+	{
+		return FALSE;
+	}
+	nlh = access_msg(buf, family, FLEXVPN_CMD_ACCESS_NEW, 0, template, local,
+					 remote, peer_id, &owner);
+	list = linked_list_create();
+	ok = talk(NETLINK_GENERIC, nlh, access_cb, list, what) &&
+		 list->get_first(list, (void**)&created) == SUCCESS;
+	if (ok)
+	{
+		*access = *created;
+		ok = link_request(RTM_NEWLINK, access->ifindex, NULL);
+		if (!ok)
+		{
+			flexvpn_kernel_access_del(access->ifindex);
+		}
+	}
+	list->destroy_function(list, free);
+	return ok;
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_access_set(uint32_t ifindex, host_t *local,
+							   host_t *remote, char *peer_id, uint64_t *owner)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	uint16_t family;
+
+	family = family_id();
+	return family &&
+		   talk(NETLINK_GENERIC, access_msg(buf, family, FLEXVPN_CMD_ACCESS_SET,
+								ifindex, NULL, local, remote, peer_id, owner),
+				NULL, NULL, "changing an access device");
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_access_del(uint32_t ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	uint16_t family;
+
+	family = family_id();
+	if (!family)
+	{
+		return FALSE;
+	}
+	nlh = genl_header(buf, family, FLEXVPN_CMD_ACCESS_DEL);
+	mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, ifindex);
+	return talk(NETLINK_GENERIC, nlh, NULL, NULL, "deleting an access device");
+}

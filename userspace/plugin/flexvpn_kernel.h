@@ -1,0 +1,73 @@
+/*
+ * Copyright (C) 2026 flexvpn authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/**
+ * @defgroup flexvpn_kernel flexvpn_kernel
+ * @{ @ingroup flexvpn
+ */
+
+#ifndef FLEXVPN_KERNEL_H_
+#define FLEXVPN_KERNEL_H_
+
+#include <net/if.h>
+#include <library.h>
+#include <networking/host.h>
+
+#include "flexvpn_profiles.h"
+
+/**
+ * The owner handle of the devices the plugin creates: this tag in the high
+ * 32 bits, the IKE_SA's unique id in the low 32. The tag lets a restarted
+ * charon find the devices of its predecessor.
+ */
+#define FLEXVPN_OWNER_TAG 0x5357414eULL	/* "SWAN" */
+#define FLEXVPN_OWNER(unique_id) ((FLEXVPN_OWNER_TAG << 32) | (unique_id))
+#define FLEXVPN_OWNER_IS_OURS(owner) (((owner) >> 32) == FLEXVPN_OWNER_TAG)
+
+typedef struct {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	uint64_t owner;
+} flexvpn_access_t;
+
+/**
+ * FLEXVPN_CMD_ACCESS_NEW from template; the device is up afterwards.
+ * Failures are logged with the kernel's message, what names the setting.
+ */
+bool flexvpn_kernel_access_new(char *template, char *what, host_t *local,
+							   host_t *remote, char *peer_id, uint64_t owner,
+							   flexvpn_access_t *access);
+
+/**
+ * FLEXVPN_CMD_ACCESS_SET: what is NULL is not changed.
+ */
+bool flexvpn_kernel_access_set(uint32_t ifindex, host_t *local,
+							   host_t *remote, char *peer_id, uint64_t *owner);
+
+/**
+ * FLEXVPN_CMD_ACCESS_DEL of one device.
+ */
+bool flexvpn_kernel_access_del(uint32_t ifindex);
+
+/**
+ * Every access device of the namespace, into a list of flexvpn_access_t*
+ * (to be freed by the caller); NULL on failure.
+ */
+linked_list_t *flexvpn_kernel_access_dump();
+
+/**
+ * The routing table of the VRF a device is enslaved to; RT_TABLE_MAIN if
+ * it is enslaved to none.
+ */
+uint32_t flexvpn_kernel_vrf_table(uint32_t ifindex);
+
+/**
+ * Add or delete a route to prefix through a device, with protocol
+ * FLEXVPN_RTPROT, in table with metric.
+ */
+bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
+						  uint32_t table, uint32_t metric);
+
+#endif /** FLEXVPN_KERNEL_H_ @}*/

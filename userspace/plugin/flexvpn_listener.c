@@ -1,0 +1,723 @@
+/*
+ * Copyright (C) 2026 flexvpn authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The access devices' lifecycle, driven by charon's bus: one device per
+ * IKE_SA that has a GRE transport-mode CHILD_SA between its outer addresses,
+ * kept across rekeys and make-before-break reauthentication, gone with the
+ * IKE_SA; and the routes the peer announced in its configuration payload,
+ * installed through the device.
+ */
+
+#include "flexvpn_listener.h"
+#include "flexvpn_kernel.h"
+
+#include <daemon.h>
+#include <netinet/in.h>
+#include <threading/mutex.h>
+#include <encoding/payloads/cp_payload.h>
+
+typedef struct private_flexvpn_listener_t private_flexvpn_listener_t;
+
+/**
+ * One access device the plugin made.
+ */
+typedef struct {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	/** unique id of the owning IKE_SA */
+	uint32_t ike_id;
+	host_t *local;
+	host_t *remote;
+	/** the routing table of the device's VRF */
+	uint32_t table;
+	flexvpn_profile_t *profile;
+	/** routes installed through it (flexvpn_prefix_t*) */
+	linked_list_t *routes;
+} device_t;
+
+/**
+ * Prefixes a peer announced in IKE_AUTH, until its device exists.
+ */
+typedef struct {
+	uint32_t ike_id;
+	linked_list_t *prefixes;
+} announced_t;
+
+struct private_flexvpn_listener_t {
+
+	/**
+	 * Public interface
+	 */
+	flexvpn_listener_t public;
+
+	/**
+	 * The plugin's profiles
+	 */
+	flexvpn_profiles_t *profiles;
+
+	/**
+	 * Devices (device_t*)
+	 */
+	linked_list_t *devices;
+
+	/**
+	 * Announcements (announced_t*)
+	 */
+	linked_list_t *announced;
+
+	/**
+	 * Protects devices and announced; held across netlink requests so that
+	 * two workers never race on one device
+	 */
+	mutex_t *mutex;
+};
+
+static void device_destroy(device_t *dev)
+{
+	dev->local->destroy(dev->local);
+	dev->remote->destroy(dev->remote);
+	dev->routes->destroy_function(dev->routes, free);
+	free(dev);
+}
+
+static void announced_destroy(announced_t *ann)
+{
+	ann->prefixes->destroy_function(ann->prefixes, free);
+	free(ann);
+}
+
+static device_t *device_by_ike(private_flexvpn_listener_t *this, uint32_t id)
+{
+	enumerator_t *enumerator;
+	device_t *dev, *found = NULL;
+
+	enumerator = this->devices->create_enumerator(this->devices);
+	while (!found && enumerator->enumerate(enumerator, &dev))
+	{
+		if (dev->ike_id == id)
+		{
+			found = dev;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/* the device between these outer addresses: the kernel allows only one */
+static device_t *device_by_hosts(private_flexvpn_listener_t *this,
+								 host_t *local, host_t *remote)
+{
+	enumerator_t *enumerator;
+	device_t *dev, *found = NULL;
+
+	enumerator = this->devices->create_enumerator(this->devices);
+	while (!found && enumerator->enumerate(enumerator, &dev))
+	{
+		if (dev->local->ip_equals(dev->local, local) &&
+			dev->remote->ip_equals(dev->remote, remote))
+		{
+			found = dev;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+static announced_t *announced_by_ike(private_flexvpn_listener_t *this,
+									 uint32_t id, bool remove)
+{
+	enumerator_t *enumerator;
+	announced_t *ann, *found = NULL;
+
+	enumerator = this->announced->create_enumerator(this->announced);
+	while (!found && enumerator->enumerate(enumerator, &ann))
+	{
+		if (ann->ike_id == id)
+		{
+			found = ann;
+			if (remove)
+			{
+				this->announced->remove_at(this->announced, enumerator);
+			}
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Whether a GRE transport-mode ESP CHILD_SA between the IKE_SA's addresses.
+ */
+static bool is_gre_child(ike_sa_t *ike_sa, child_sa_t *child_sa)
+{
+	enumerator_t *enumerator;
+	traffic_selector_t *ts;
+	bool ok = TRUE;
+	host_t *host;
+	int local;
+
+	if (child_sa->get_mode(child_sa) != MODE_TRANSPORT ||
+		child_sa->get_protocol(child_sa) != PROTO_ESP)
+	{
+		return FALSE;
+	}
+	for (local = 0; ok && local <= 1; local++)
+	{
+		host = local ? ike_sa->get_my_host(ike_sa)
+					 : ike_sa->get_other_host(ike_sa);
+		enumerator = child_sa->create_ts_enumerator(child_sa, local);
+		while (ok && enumerator->enumerate(enumerator, &ts))
+		{
+			/* behind a NAT the selector has the untranslated address */
+			ok = ts->get_protocol(ts) == IPPROTO_GRE &&
+				 (ts->is_host(ts, host) || ts->is_host(ts, NULL));
+		}
+		enumerator->destroy(enumerator);
+	}
+	return ok;
+}
+
+/**
+ * Whether another GRE CHILD_SA than child_sa is installed on the IKE_SA.
+ */
+static bool has_other_gre_child(ike_sa_t *ike_sa, child_sa_t *child_sa)
+{
+	enumerator_t *enumerator;
+	child_sa_t *current;
+	bool found = FALSE;
+
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (!found && enumerator->enumerate(enumerator, &current))
+	{
+		found = current != child_sa &&
+				current->get_state(current) == CHILD_INSTALLED &&
+				is_gre_child(ike_sa, current);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Whether list has exactly prefix.
+ */
+static bool prefix_in(linked_list_t *list, flexvpn_prefix_t *prefix)
+{
+	enumerator_t *enumerator;
+	flexvpn_prefix_t *current;
+	bool found = FALSE;
+
+	enumerator = list->create_enumerator(list);
+	while (!found && enumerator->enumerate(enumerator, &current))
+	{
+		found = current->family == prefix->family &&
+				current->len == prefix->len &&
+				memeq(current->addr, prefix->addr, 16);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+static bool prefix_accepted(linked_list_t *filters, flexvpn_prefix_t *prefix)
+{
+	enumerator_t *enumerator;
+	flexvpn_prefix_t *filter;
+	bool found = FALSE;
+
+	enumerator = filters->create_enumerator(filters);
+	while (!found && enumerator->enumerate(enumerator, &filter))
+	{
+		found = flexvpn_prefix_accepts(filter, prefix);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Why a prefix a peer announced must not be installed through dev, or NULL.
+ * A peer gets no more than its profile's accept filters allow, none of the
+ * prefixes we announce ourselves, and nothing another peer already has.
+ */
+static char *refusal(private_flexvpn_listener_t *this, device_t *dev,
+					 flexvpn_prefix_t *prefix)
+{
+	enumerator_t *enumerator;
+	device_t *other;
+	char *why = NULL;
+
+	if (!prefix_accepted(dev->profile->accept, prefix))
+	{
+		return "outside the profile's accept filter";
+	}
+	/* exactly ours only: a hub announces summaries of its spokes'
+	 * prefixes, a spoke gets a summary covering its own LAN, and the
+	 * longest prefix wins anyway */
+	if (prefix_in(dev->profile->routes, prefix))
+	{
+		return "a prefix we announce ourselves";
+	}
+	enumerator = this->devices->create_enumerator(this->devices);
+	while (!why && enumerator->enumerate(enumerator, &other))
+	{
+		if (other != dev && other->table == dev->table &&
+			prefix_in(other->routes, prefix))
+		{
+			why = "already learned from another peer";
+		}
+	}
+	enumerator->destroy(enumerator);
+	return why;
+}
+
+static void log_prefix(char *what, device_t *dev, flexvpn_prefix_t *prefix,
+					   char *why)
+{
+	host_t *host;
+
+	host = host_create_from_chunk(prefix->family,
+				chunk_create(prefix->addr, prefix->family == AF_INET ? 4 : 16),
+				0);
+	DBG1(DBG_CFG, "flexvpn: %s route %H/%u through %s%s%s", what, host,
+		 prefix->len, dev->ifname, why ? ": " : "", why ?: "");
+	DESTROY_IF(host);
+}
+
+/**
+ * Make the routes through dev what its peer announced: install the new
+ * acceptable prefixes, delete those it no longer announces.
+ */
+static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
+						 linked_list_t *prefixes)
+{
+	enumerator_t *enumerator;
+	flexvpn_prefix_t *prefix, *copy;
+	char *why;
+
+	enumerator = dev->routes->create_enumerator(dev->routes);
+	while (enumerator->enumerate(enumerator, &prefix))
+	{
+		if (!prefix_in(prefixes, prefix))
+		{
+			flexvpn_kernel_route(FALSE, prefix, dev->ifindex, dev->table,
+								 dev->profile->metric);
+			dev->routes->remove_at(dev->routes, enumerator);
+			log_prefix("withdrew", dev, prefix, NULL);
+			free(prefix);
+		}
+	}
+	enumerator->destroy(enumerator);
+
+	enumerator = prefixes->create_enumerator(prefixes);
+	while (enumerator->enumerate(enumerator, &prefix))
+	{
+		if (prefix_in(dev->routes, prefix))
+		{
+			continue;
+		}
+		why = refusal(this, dev, prefix);
+		if (why)
+		{
+			log_prefix("refused", dev, prefix, why);
+			continue;
+		}
+		if (flexvpn_kernel_route(TRUE, prefix, dev->ifindex, dev->table,
+								 dev->profile->metric))
+		{
+			copy = malloc_thing(flexvpn_prefix_t);
+			*copy = *prefix;
+			dev->routes->insert_last(dev->routes, copy);
+			log_prefix("installed", dev, prefix, NULL);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * Create the IKE_SA's device, or take over the one between the same outer
+ * addresses (reauthentication, a peer connecting again before its old
+ * IKE_SA is gone). Called with the mutex held.
+ */
+static device_t *device_up(private_flexvpn_listener_t *this, ike_sa_t *ike_sa,
+						   flexvpn_profile_t *profile)
+{
+	uint32_t id = ike_sa->get_unique_id(ike_sa);
+	host_t *local = ike_sa->get_my_host(ike_sa);
+	host_t *remote = ike_sa->get_other_host(ike_sa);
+	identification_t *peer = ike_sa->get_other_eap_id(ike_sa);
+	uint64_t owner = FLEXVPN_OWNER(id);
+	flexvpn_access_t access;
+	char peer_id[256], what[256];
+	device_t *dev;
+
+	snprintf(peer_id, sizeof(peer_id), "%Y", peer);
+	dev = device_by_hosts(this, local, remote);
+	if (dev)
+	{
+		if (!flexvpn_kernel_access_set(dev->ifindex, NULL, NULL, peer_id,
+									   &owner))
+		{
+			return NULL;
+		}
+		DBG1(DBG_CFG, "flexvpn: IKE_SA %s[%u] takes %s over from IKE_SA "
+			 "[%u]", ike_sa->get_name(ike_sa), id, dev->ifname, dev->ike_id);
+		dev->ike_id = id;
+		dev->profile = profile;
+		return dev;
+	}
+	snprintf(what, sizeof(what), "%s.plugins.flexvpn.profiles.%s.template = "
+			 "%s: cannot create an access device", lib->ns, profile->name,
+			 profile->template);
+	if (!flexvpn_kernel_access_new(profile->template, what, local, remote,
+								   peer_id, owner, &access))
+	{
+		return NULL;
+	}
+	INIT(dev,
+		.ifindex = access.ifindex,
+		.ike_id = id,
+		.local = local->clone(local),
+		.remote = remote->clone(remote),
+		.table = flexvpn_kernel_vrf_table(access.ifindex),
+		.profile = profile,
+		.routes = linked_list_create(),
+	);
+	memcpy(dev->ifname, access.ifname, sizeof(dev->ifname));
+	this->devices->insert_last(this->devices, dev);
+	/* the ABI check (selftests/plugin_abi.sh) compares this line with
+	 * swanctl --list-sas: every value comes from an ike_sa_t method */
+	DBG1(DBG_CFG, "flexvpn: IKE_SA %s[%u] peer '%Y' %H - %H: created %s "
+		 "(owner 0x%llx, table %u)", ike_sa->get_name(ike_sa), id, peer,
+		 local, remote, dev->ifname, (unsigned long long)owner, dev->table);
+	return dev;
+}
+
+/**
+ * Delete the IKE_SA's device, if it still owns one. Mutex held.
+ */
+static void device_down(private_flexvpn_listener_t *this, uint32_t id)
+{
+	device_t *dev;
+
+	dev = device_by_ike(this, id);
+	if (!dev)
+	{
+		return;
+	}
+	this->devices->remove(this->devices, dev, NULL);
+	/* the kernel deletes the routes through it along with it */
+	flexvpn_kernel_access_del(dev->ifindex);
+	DBG1(DBG_CFG, "flexvpn: IKE_SA [%u] gone: deleted %s and %d routes", id,
+		 dev->ifname, dev->routes->get_count(dev->routes));
+	device_destroy(dev);
+}
+
+static void ike_gone(private_flexvpn_listener_t *this, ike_sa_t *ike_sa)
+{
+	uint32_t id = ike_sa->get_unique_id(ike_sa);
+	announced_t *ann;
+
+	this->mutex->lock(this->mutex);
+	device_down(this, id);
+	ann = announced_by_ike(this, id, TRUE);
+	if (ann)
+	{
+		announced_destroy(ann);
+	}
+	this->mutex->unlock(this->mutex);
+}
+
+METHOD(listener_t, child_updown, bool,
+	private_flexvpn_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
+	bool up)
+{
+	flexvpn_profile_t *profile;
+	announced_t *ann;
+	device_t *dev;
+
+	if (!is_gre_child(ike_sa, child_sa))
+	{
+		return TRUE;
+	}
+	if (!up)
+	{
+		if (!has_other_gre_child(ike_sa, child_sa))
+		{
+			this->mutex->lock(this->mutex);
+			device_down(this, ike_sa->get_unique_id(ike_sa));
+			this->mutex->unlock(this->mutex);
+		}
+		return TRUE;
+	}
+	profile = this->profiles->find(this->profiles, ike_sa);
+	if (!profile)
+	{
+		DBG2(DBG_CFG, "flexvpn: no profile for IKE_SA %s[%u]",
+			 ike_sa->get_name(ike_sa), ike_sa->get_unique_id(ike_sa));
+		return TRUE;
+	}
+	this->mutex->lock(this->mutex);
+	dev = device_by_ike(this, ike_sa->get_unique_id(ike_sa));
+	if (!dev)
+	{
+		dev = device_up(this, ike_sa, profile);
+		ann = announced_by_ike(this, ike_sa->get_unique_id(ike_sa), FALSE);
+		if (dev && ann)
+		{
+			apply_routes(this, dev, ann->prefixes);
+		}
+	}
+	this->mutex->unlock(this->mutex);
+	return TRUE;
+}
+
+/**
+ * The INTERNAL_IP4/6_SUBNET attributes of a configuration payload.
+ */
+static void read_subnets(cp_payload_t *cp, linked_list_t *prefixes)
+{
+	enumerator_t *enumerator;
+	configuration_attribute_t *ca;
+	flexvpn_prefix_t *prefix;
+	chunk_t data;
+	int bits;
+
+	enumerator = cp->create_attribute_enumerator(cp);
+	while (enumerator->enumerate(enumerator, &ca))
+	{
+		data = ca->get_chunk(ca);
+		INIT(prefix);
+		switch (ca->get_type(ca))
+		{
+			case INTERNAL_IP4_SUBNET:
+				/* address and netmask, RFC 7296 3.15.1 */
+				if (data.len != 8)
+				{
+					break;
+				}
+				prefix->family = AF_INET;
+				memcpy(prefix->addr, data.ptr, 4);
+				for (bits = 0; bits < 32 &&
+					 (data.ptr[4 + bits / 8] & (0x80 >> (bits % 8))); bits++)
+				{
+				}
+				prefix->len = prefix->le = bits;
+				break;
+			case INTERNAL_IP6_SUBNET:
+				/* address and prefix length */
+				if (data.len != 17 || data.ptr[16] > 128)
+				{
+					break;
+				}
+				prefix->family = AF_INET6;
+				memcpy(prefix->addr, data.ptr, 16);
+				prefix->len = prefix->le = data.ptr[16];
+				break;
+			default:
+				break;
+		}
+		if (prefix->family)
+		{
+			prefixes->insert_last(prefixes, prefix);
+		}
+		else
+		{
+			free(prefix);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+METHOD(listener_t, message, bool,
+	private_flexvpn_listener_t *this, ike_sa_t *ike_sa, message_t *message,
+	bool incoming, bool plain)
+{
+	enumerator_t *enumerator;
+	payload_t *payload;
+	linked_list_t *prefixes;
+	cp_payload_t *cp;
+	announced_t *ann;
+
+	if (!incoming || !plain ||
+		message->get_exchange_type(message) != IKE_AUTH)
+	{
+		return TRUE;
+	}
+	/* the responder reads the initiator's CFG_REQUEST, the initiator the
+	 * CFG_REPLY; charon itself ignores subnets in a request, and the peer
+	 * is not authenticated yet: the prefixes wait for the device */
+	prefixes = linked_list_create();
+	enumerator = message->create_payload_enumerator(message);
+	while (enumerator->enumerate(enumerator, &payload))
+	{
+		if (payload->get_type(payload) != PLV2_CONFIGURATION)
+		{
+			continue;
+		}
+		cp = (cp_payload_t*)payload;
+		if (cp->get_type(cp) == CFG_REQUEST || cp->get_type(cp) == CFG_REPLY)
+		{
+			read_subnets(cp, prefixes);
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (!prefixes->get_count(prefixes))
+	{
+		prefixes->destroy(prefixes);
+		return TRUE;
+	}
+	this->mutex->lock(this->mutex);
+	ann = announced_by_ike(this, ike_sa->get_unique_id(ike_sa), FALSE);
+	if (!ann)
+	{
+		INIT(ann,
+			.ike_id = ike_sa->get_unique_id(ike_sa),
+			.prefixes = linked_list_create(),
+		);
+		this->announced->insert_last(this->announced, ann);
+	}
+	while (prefixes->remove_first(prefixes, (void**)&payload) == SUCCESS)
+	{
+		ann->prefixes->insert_last(ann->prefixes, payload);
+	}
+	this->mutex->unlock(this->mutex);
+	prefixes->destroy(prefixes);
+	return TRUE;
+}
+
+METHOD(listener_t, ike_rekey, bool,
+	private_flexvpn_listener_t *this, ike_sa_t *old, ike_sa_t *new)
+{
+	uint32_t id = new->get_unique_id(new);
+	uint64_t owner = FLEXVPN_OWNER(id);
+	device_t *dev;
+
+	this->mutex->lock(this->mutex);
+	dev = device_by_ike(this, old->get_unique_id(old));
+	if (dev && flexvpn_kernel_access_set(dev->ifindex, NULL, NULL, NULL,
+										 &owner))
+	{
+		DBG1(DBG_CFG, "flexvpn: IKE_SA %s[%u] rekeyed to [%u], keeping %s",
+			 old->get_name(old), dev->ike_id, id, dev->ifname);
+		dev->ike_id = id;
+	}
+	this->mutex->unlock(this->mutex);
+	return TRUE;
+}
+
+METHOD(listener_t, ike_update, bool,
+	private_flexvpn_listener_t *this, ike_sa_t *ike_sa, host_t *local,
+	host_t *remote)
+{
+	device_t *dev;
+
+	this->mutex->lock(this->mutex);
+	dev = device_by_ike(this, ike_sa->get_unique_id(ike_sa));
+	if (dev && (!dev->local->ip_equals(dev->local, local) ||
+				!dev->remote->ip_equals(dev->remote, remote)) &&
+		flexvpn_kernel_access_set(dev->ifindex, local, remote, NULL, NULL))
+	{
+		DBG1(DBG_CFG, "flexvpn: %s now %H - %H", dev->ifname, local, remote);
+		dev->local->destroy(dev->local);
+		dev->remote->destroy(dev->remote);
+		dev->local = local->clone(local);
+		dev->remote = remote->clone(remote);
+	}
+	this->mutex->unlock(this->mutex);
+	return TRUE;
+}
+
+METHOD(listener_t, ike_updown, bool,
+	private_flexvpn_listener_t *this, ike_sa_t *ike_sa, bool up)
+{
+	if (!up)
+	{
+		ike_gone(this, ike_sa);
+	}
+	return TRUE;
+}
+
+METHOD(listener_t, ike_state_change, bool,
+	private_flexvpn_listener_t *this, ike_sa_t *ike_sa, ike_sa_state_t state)
+{
+	if (state == IKE_DESTROYING)
+	{
+		ike_gone(this, ike_sa);
+	}
+	return TRUE;
+}
+
+METHOD(flexvpn_listener_t, cleanup, void,
+	private_flexvpn_listener_t *this)
+{
+	flexvpn_access_t *access;
+	linked_list_t *list;
+	int count = 0;
+
+	list = flexvpn_kernel_access_dump();
+	if (!list)
+	{
+		return;
+	}
+	this->mutex->lock(this->mutex);
+	while (list->remove_first(list, (void**)&access) == SUCCESS)
+	{
+		if (FLEXVPN_OWNER_IS_OURS(access->owner) &&
+			!device_by_ike(this, (uint32_t)access->owner) &&
+			flexvpn_kernel_access_del(access->ifindex))
+		{
+			DBG1(DBG_CFG, "flexvpn: deleted %s left behind by IKE_SA [%u]",
+				 access->ifname, (uint32_t)access->owner);
+			count++;
+		}
+		free(access);
+	}
+	this->mutex->unlock(this->mutex);
+	list->destroy(list);
+	DBG1(DBG_CFG, "flexvpn: %d stale access devices deleted", count);
+}
+
+METHOD(flexvpn_listener_t, destroy, void,
+	private_flexvpn_listener_t *this)
+{
+	device_t *dev;
+
+	while (this->devices->remove_first(this->devices,
+									   (void**)&dev) == SUCCESS)
+	{
+		flexvpn_kernel_access_del(dev->ifindex);
+		device_destroy(dev);
+	}
+	this->devices->destroy(this->devices);
+	this->announced->destroy_function(this->announced,
+									  (void*)announced_destroy);
+	this->mutex->destroy(this->mutex);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles)
+{
+	private_flexvpn_listener_t *this;
+
+	INIT(this,
+		.public = {
+			.listener = {
+				.message = _message,
+				.child_updown = _child_updown,
+				.ike_rekey = _ike_rekey,
+				.ike_update = _ike_update,
+				.ike_updown = _ike_updown,
+				.ike_state_change = _ike_state_change,
+			},
+			.cleanup = _cleanup,
+			.destroy = _destroy,
+		},
+		.profiles = profiles,
+		.devices = linked_list_create(),
+		.announced = linked_list_create(),
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+	);
+	return &this->public;
+}

@@ -1,0 +1,50 @@
+/*
+ * Copyright (C) 2026 flexvpn authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/**
+ * @defgroup flexvpn_listener flexvpn_listener
+ * @{ @ingroup flexvpn
+ */
+
+#ifndef FLEXVPN_LISTENER_H_
+#define FLEXVPN_LISTENER_H_
+
+#include <bus/listeners/listener.h>
+
+#include "flexvpn_profiles.h"
+
+typedef struct flexvpn_listener_t flexvpn_listener_t;
+
+/**
+ * Brings an access device up and down with each IKE_SA of a profile, and
+ * installs the routes its peer announced through it.
+ */
+struct flexvpn_listener_t {
+
+	/**
+	 * Implements listener_t interface.
+	 */
+	listener_t listener;
+
+	/**
+	 * Delete the access devices a previous charon left behind (owner tag
+	 * FLEXVPN_OWNER_TAG and no IKE_SA of ours).
+	 */
+	void (*cleanup)(flexvpn_listener_t *this);
+
+	/**
+	 * Destroy the listener, deleting the devices it still owns.
+	 */
+	void (*destroy)(flexvpn_listener_t *this);
+};
+
+/**
+ * Create the listener.
+ *
+ * @param profiles		the plugin's profiles
+ */
+flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles);
+
+#endif /** FLEXVPN_LISTENER_H_ @}*/
