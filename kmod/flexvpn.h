@@ -152,6 +152,7 @@ struct flexvpn_shaper_root;
  *	root's lock, rebuilt every period)
  * @busy_ceil: the ceils of its backlogged devices, added (likewise)
  * @nr_busy: its backlogged devices (likewise)
+ * @sum_rate: the rates of its devices the allocator looks after (likewise)
  * @vec_off: where its devices start in the allocator's scratch (likewise)
  */
 struct flexvpn_group {
@@ -165,6 +166,7 @@ struct flexvpn_group {
 	u64 light;
 	u64 busy_ceil;
 	unsigned int nr_busy;
+	u64 sum_rate;
 	unsigned int vec_off;
 };
 
@@ -291,6 +293,8 @@ enum flexvpn_drop {
  * @busy: counted as backlogged in the allocator's last period (the root's
  *	lock)
  * @busy_periods: periods it still counts as backlogged (the root's lock)
+ * @used: what it sent, bytes/s, smoothed over the allocator's periods (the
+ *	root's lock)
  * @share: its part of its parent (the root's lock)
  */
 struct flexvpn_shaper {
@@ -318,6 +322,7 @@ struct flexvpn_shaper {
 	unsigned int idle;
 	bool busy;
 	unsigned int busy_periods;
+	u64 used;
 	struct flexvpn_share share;
 };
 

@@ -119,12 +119,12 @@ static u64 flexvpn_shaper_solo_rate(const struct flexvpn_shaper *s)
 }
 
 /* Bring the bucket to the rate the allocator set. Under s->lock. */
-static void flexvpn_shaper_sync_rate(struct flexvpn_shaper *s)
+static void flexvpn_shaper_sync_rate(struct flexvpn_shaper *s, u64 now)
 {
 	u64 allowed = READ_ONCE(s->allowed);
 
 	if (allowed != s->tb.rate)
-		flexvpn_tb_set_rate(&s->tb, allowed, s->burst);
+		flexvpn_tb_change_rate(&s->tb, allowed, s->burst, now);
 }
 
 /* Account @len bytes leaving at @now, after waiting if @queued. Under s->lock. */
@@ -161,7 +161,7 @@ static void flexvpn_shaper_dequeue(struct flexvpn_shaper *s, u64 now,
 	struct sk_buff_head *q;
 	struct sk_buff *skb;
 
-	flexvpn_shaper_sync_rate(s);
+	flexvpn_shaper_sync_rate(s, now);
 	for (;;) {
 		q = skb_queue_empty(&s->prio) ? &s->bulk : &s->prio;
 		skb = skb_peek(q);
@@ -228,6 +228,7 @@ static void flexvpn_shaper_track(struct flexvpn_shaper *s)
 		root->nr_tracked++;
 		s->last_bytes = READ_ONCE(s->cnt.bytes);
 		s->idle = 0;
+		s->used = 0;
 		if (!root->timer_on) {
 			root->timer_on = true;
 			root->last_run = ktime_get_ns();
@@ -259,13 +260,14 @@ static void flexvpn_shaper_allocate(struct flexvpn_shaper_root *root, u64 now)
 	struct flexvpn_shaper *s, *tmp;
 	struct flexvpn_group *g;
 	unsigned int n = 0, off;
-	u64 root_light = 0, cap;
+	u64 root_light = 0, sum_rate = 0, cap;
 
 	root->last_run = now;
 	list_for_each_entry(g, &root->groups, node) {
 		g->light = 0;
 		g->busy_ceil = 0;
 		g->nr_busy = 0;
+		g->sum_rate = 0;
 	}
 
 	list_for_each_entry_safe(s, tmp, &root->active, active) {
@@ -289,14 +291,24 @@ static void flexvpn_shaper_allocate(struct flexvpn_shaper_root *root, u64 now)
 			s->idle = 0;
 		s->busy = s->busy_periods;
 		g = s->group;
+		/* what it sends, smoothed over about 16 periods: one packet
+		 * in one period of 2 ms is not a rate
+		 */
+		used = mul_u64_u64_div_u64(delta, FLEXVPN_NS_PER_SEC, elapsed);
+		if (used >= s->used)
+			s->used += (used - s->used) / 8;
+		else
+			s->used -= (s->used - used) / 8;
+		sum_rate += s->rate;
+		if (g)
+			g->sum_rate += s->rate;
 		if (!s->busy) {
 			/* it sends less than it may: the parent counts what it
 			 * uses, and it keeps what it had, so that a sender
 			 * pausing for a moment does not lose its share; should
 			 * it want more, it queues and is backlogged next period
 			 */
-			used = min(mul_u64_u64_div_u64(delta, FLEXVPN_NS_PER_SEC,
-						       elapsed), s->ceil);
+			used = min(s->used, s->ceil);
 			if (g)
 				g->light += used;
 			else
@@ -346,9 +358,22 @@ static void flexvpn_shaper_allocate(struct flexvpn_shaper_root *root, u64 now)
 					    min(g->share.alloc, g->light), 1));
 	}
 
+	/* HTB's promise: a busy device gets its rate when the parent allows
+	 * (scaled down when the rates add up to more than the parent or the
+	 * group), whatever the devices that are not backlogged seem to use
+	 */
 	list_for_each_entry(s, &root->active, active) {
-		if (s->busy)
-			WRITE_ONCE(s->allowed, max_t(u64, s->share.alloc, 1));
+		u64 floor = s->rate;
+
+		if (!s->busy)
+			continue;
+		if (root->rate && sum_rate > root->rate)
+			floor = mul_u64_u64_div_u64(floor, root->rate, sum_rate);
+		g = s->group;
+		if (g && g->sum_rate > g->rate)
+			floor = min(floor, mul_u64_u64_div_u64(s->rate, g->rate,
+							       g->sum_rate));
+		WRITE_ONCE(s->allowed, max3(s->share.alloc, floor, 1ULL));
 	}
 }
 
@@ -682,9 +707,14 @@ int flexvpn_shaper_set(struct flexvpn_access *va,
 		s->qlen = cfg->qlen ?: FLEXVPN_SHAPER_QLEN_DEFAULT;
 		if (!s->tracked)
 			WRITE_ONCE(s->allowed, flexvpn_shaper_solo_rate(s));
-		flexvpn_tb_set_rate(&s->tb, READ_ONCE(s->allowed), s->burst);
-		if (!was_on)
+		if (was_on) {
+			flexvpn_tb_change_rate(&s->tb, READ_ONCE(s->allowed),
+					       s->burst, ktime_get_ns());
+		} else {
+			flexvpn_tb_set_rate(&s->tb, READ_ONCE(s->allowed),
+					    s->burst);
 			s->tb.t_next = 0;
+		}
 	} else {
 		if (s->tracked)
 			flexvpn_shaper_untrack(s);
@@ -818,7 +848,7 @@ netdev_tx_t flexvpn_shaper_xmit(struct flexvpn_access *va, struct sk_buff *skb)
 		flexvpn_xmit_one(va, skb);	/* shaping was just turned off */
 		return NETDEV_TX_OK;
 	}
-	flexvpn_shaper_sync_rate(s);
+	flexvpn_shaper_sync_rate(s, now);
 	if (skb_queue_empty(&s->prio) && skb_queue_empty(&s->bulk) &&
 	    flexvpn_tb_ready(&s->tb, now)) {
 		flexvpn_shaper_charge(s, now, len, false);

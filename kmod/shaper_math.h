@@ -71,6 +71,29 @@ static inline void flexvpn_tb_set_rate(struct flexvpn_tb *tb, u64 rate,
 	tb->burst_ns = flexvpn_tb_cost(tb, burst);
 }
 
+/**
+ * flexvpn_tb_change_rate - a new rate for a bucket in use
+ * @tb: the bucket
+ * @rate: bytes/s, at least 1
+ * @burst: bytes
+ * @now: the time
+ *
+ * What the clock is ahead of @now is bytes sent in advance; they stay owed
+ * as bytes, so the time they take is scaled to the new rate. Kept as time,
+ * a packet charged at a tiny rate would hold the device back for that long
+ * after its rate rose again.
+ */
+static inline void flexvpn_tb_change_rate(struct flexvpn_tb *tb, u64 rate,
+					  u32 burst, u64 now)
+{
+	u64 old = tb->rate;
+
+	if (old && tb->t_next > now)
+		tb->t_next = now + mul_u64_u64_div_u64(tb->t_next - now, old,
+						       rate);
+	flexvpn_tb_set_rate(tb, rate, burst);
+}
+
 /* May a packet leave at @now? */
 static inline int flexvpn_tb_ready(const struct flexvpn_tb *tb, u64 now)
 {

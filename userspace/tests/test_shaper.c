@@ -228,6 +228,24 @@ static void test_late_timers(void)
 	   "late timers, charged as queued: the rate holds");
 }
 
+static void test_change_rate(void)
+{
+	struct flexvpn_tb tb = bucket(1, 3000);		/* 1 B/s */
+	u64 now = 10 * NS;
+
+	tb.t_next = now;
+	flexvpn_tb_charge_queued(&tb, now, 152, 20000000);
+	ok(tb.t_next == now + 152 * NS,
+	   "a 152-byte packet at 1 B/s puts the clock 152 s ahead");
+	flexvpn_tb_change_rate(&tb, 1250000, 3000, now + NS);
+	ok(tb.t_next == now + NS + 151 * NS / 1250000,
+	   "the rate rises to 10 Mbit/s: the 151 bytes still owed take 121 us, "
+	   "not 151 s");
+	tb.t_next = now - 1000;
+	flexvpn_tb_change_rate(&tb, 125000, 3000, now);
+	ok(tb.t_next == now - 1000, "a clock behind now is left alone");
+}
+
 static void test_stalled(void)
 {
 	struct flexvpn_tb tb = bucket(1250000, 3000);	/* 10 Mbit/s */
@@ -393,6 +411,7 @@ int main(void)
 	test_rate_change();
 	test_late_timers();
 	test_stalled();
+	test_change_rate();
 	test_share();
 	test_share_random();
 	return tap_done();
