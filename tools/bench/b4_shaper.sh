@@ -234,33 +234,39 @@ diag "sizes $SIZES (install only: ${INSTALL_SIZES:-none}), $REPS repetitions ($R
 record b4params payload="$PAYLOAD" wire="$WIRE" parent_bps="$PARENT" pps="$PPS" \
 	offer="$OFFER" time="$TIME" time_large="$TIME_LARGE" warm="$WARM" \
 	kernel="$(uname -r)"
-for k in $SIZES; do
-	setup "$k"
-	diag "K=$k: $k devices up"
-	reps=$REPS
+# each_rep K FN: FN CAND K REP for every repetition at size K, the
+# candidates in turn (reversed in even repetitions)
+each_rep()
+{
+	local k=$1 fn=$2 reps=$REPS rep order cand
 	[ "$k" -ge 1000 ] && reps=$REPS_LARGE
 	for (( rep = 1; rep <= reps; rep++ )); do
 		order=$CANDIDATES
 		(( rep % 2 )) || order=$(echo "$CANDIDATES" | awk '{ for (i = NF; i; i--) printf "%s ", $i }')
 		for cand in $order; do
-			run "$cand" "$k" "$rep"
+			"$fn" "$cand" "$k" "$rep"
 		done
 	done
+}
+
+# install_only CAND K REP: the install time alone
+install_only()
+{
+	local us
+	us=$(install "$1" "$2" $(( PARENT_BYTES / $2 * 8 )) $(( PARENT_BYTES / $2 * 8 )))
+	record b4install k="$2" rep="$3" cand="$1" us="$us"
+	uninstall "$1" "$2"
+}
+
+for k in $SIZES; do
+	setup "$k"
+	diag "K=$k: $k devices up"
+	each_rep "$k" run
 	teardown
 done
 for k in $INSTALL_SIZES; do
 	setup "$k"
 	diag "K=$k: $k devices up (install time only)"
-	reps=$REPS
-	[ "$k" -ge 1000 ] && reps=$REPS_LARGE
-	for (( rep = 1; rep <= reps; rep++ )); do
-		order=$CANDIDATES
-		(( rep % 2 )) || order=$(echo "$CANDIDATES" | awk '{ for (i = NF; i; i--) printf "%s ", $i }')
-		for cand in $order; do
-			us=$(install "$cand" "$k" $(( PARENT_BYTES / k * 8 )) $(( PARENT_BYTES / k * 8 )))
-			record b4install k="$k" rep="$rep" cand="$cand" us="$us"
-			uninstall "$cand" "$k"
-		done
-	done
+	each_rep "$k" install_only
 	teardown
 done
