@@ -38,8 +38,8 @@
 #   s1  rate = ceil = P/K on each device: each should get P/K
 #   s2  rate P/(2K), ceil P: each should get P/K by borrowing
 # Measured over B4_TIME seconds (B4_TIME_LARGE for K >= 1000) after
-# B4_WARM seconds: per-child rates (bytes counted by the shaper / the HTB
-# class), rate error |got - want| / want (median and max over the children),
+# B4_WARM seconds (B4_WARM_LARGE for K >= 1000): per-child rates (bytes
+# counted by the shaper / the HTB class), rate error |got - want| / want (median and max over the children),
 # Jain's fairness index, the children's sum against P, CPU per shaped packet
 # (busy jiffies of /proc/stat over the window / packets shaped), and the
 # time to install the K classes (s1 settings on unshaped devices, measured
@@ -49,7 +49,8 @@
 # B4_INSTALL_SIZES: sizes at which only the install time is measured.
 #
 # Environment (defaults): B4_SIZES ("10 100 1000"), B4_INSTALL_SIZES (""),
-# B4_REPS (5), B4_REPS_LARGE (B4_REPS: for K >= 1000), B4_TIME (10), B4_TIME_LARGE (B4_TIME), B4_WARM (3),
+# B4_REPS (5), B4_REPS_LARGE (B4_REPS: for K >= 1000), B4_TIME (10),
+# B4_TIME_LARGE (B4_TIME), B4_WARM (3), B4_WARM_LARGE (15, for K >= 1000),
 # B4_PAYLOAD (100), B4_PPS (3000), B4_OFFER (1.5), B4_SCENARIOS ("s1 s2"),
 # B4_CANDIDATES ("ours htb").
 # Output: RAW lines (tools/bench/stats.py b4 turns them into tables).
@@ -63,6 +64,9 @@ REPS_LARGE=${B4_REPS_LARGE:-$REPS}
 TIME=${B4_TIME:-10}
 TIME_LARGE=${B4_TIME_LARGE:-$TIME}
 WARM=${B4_WARM:-3}
+# at K >= 1000 a child's automatic burst is seconds of its rate: measure
+# after it is spent (docs/benchmarks.md, B4 run 2)
+WARM_LARGE=${B4_WARM_LARGE:-15}
 PAYLOAD=${B4_PAYLOAD:-100}
 PPS=${B4_PPS:-3000}
 OFFER=${B4_OFFER:-1.5}
@@ -191,14 +195,14 @@ busy_jiffies() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /
 # measure CAND K SCEN REP: traffic, then one RAW line
 measure()
 {
-	local cand=$1 k=$2 scen=$3 rep=$4 t=$TIME pid c0 c1 want out offered
-	[ "$k" -ge 1000 ] && t=$TIME_LARGE
+	local cand=$1 k=$2 scen=$3 rep=$4 t=$TIME warm=$WARM pid c0 c1 want out offered
+	[ "$k" -ge 1000 ] && t=$TIME_LARGE warm=$WARM_LARGE
 	want=$(( PARENT_BYTES / k * 8 ))
 	offered=$(awk -v p="$PPS" -v o="$OFFER" 'BEGIN { printf "%d", p * o }')
 	n hub "$UDPBLAST" $HUB $INNER_BASE "$k" "$PAYLOAD" "$offered" \
-		$(( WARM + t + 2 )) > "$BENCH_TMP/blast" &
+		$(( warm + t + 2 )) > "$BENCH_TMP/blast" &
 	pid=$!
-	sleep "$WARM"
+	sleep "$warm"
 	c0=$(busy_jiffies)
 	snapshot "$cand" "$BENCH_TMP/s0"
 	sleep "$t"
@@ -230,9 +234,9 @@ run()
 }
 
 diag "B4: payload $PAYLOAD B, wire $WIRE B, parent $PARENT bit/s ($PPS pkt/s), offered x$OFFER"
-diag "sizes $SIZES (install only: ${INSTALL_SIZES:-none}), $REPS repetitions ($REPS_LARGE at K >= 1000), ${TIME} s (${TIME_LARGE} s at K >= 1000) after ${WARM} s"
+diag "sizes $SIZES (install only: ${INSTALL_SIZES:-none}), $REPS repetitions ($REPS_LARGE at K >= 1000), ${TIME} s (${TIME_LARGE} s at K >= 1000) after ${WARM} s (${WARM_LARGE} s)"
 record b4params payload="$PAYLOAD" wire="$WIRE" parent_bps="$PARENT" pps="$PPS" \
-	offer="$OFFER" time="$TIME" time_large="$TIME_LARGE" warm="$WARM" \
+	offer="$OFFER" time="$TIME" time_large="$TIME_LARGE" warm="$WARM" warm_large="$WARM_LARGE" \
 	kernel="$(uname -r)"
 # each_rep K FN: FN CAND K REP for every repetition at size K, the
 # candidates in turn (reversed in even repetitions)
