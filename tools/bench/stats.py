@@ -5,6 +5,9 @@
     stats.py b1 FILE...     B1 tables (create, delete, memory, growth)
     stats.py b3 FILE...     B3 tables (one per cipher)
     stats.py iperf FILE     one number from an iperf3 -J result (used by b3)
+    stats.py b4 FILE...     B4 tables (rate error, fairness, parent, CPU, install)
+    stats.py b4window CAND WANT_BPS PARENT_BPS BEFORE AFTER
+                            one B4 window: key=value pairs (used by b4)
 
 Ratios are taken between candidates of the same repetition (measured next to
 each other in the same boot), then summarised as median [min..max].
@@ -187,11 +190,140 @@ def iperf(path, what):
     print("%.0f" % (pkts / s["seconds"] if s.get("seconds") else 0))
 
 
+def b4_snapshot(cand, path):
+    """(time_us, {child: (bytes, packets, drops)}) of one b4 snapshot file.
+
+    The time is the middle of the two clock readings around the dump.
+    ours: `vachurn stats` lines; htb: `tc -s class show` between them,
+    leaf classes only (those under 1:1)."""
+    times, kids, cls = [], {}, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if not p:
+                continue
+            if p[0] == "time_us":
+                times.append(int(p[1]))
+            elif cand == "ours" and p[0] == "dev":
+                kids[p[1]] = (int(p[3]), int(p[4]), int(p[5]))
+            elif cand == "htb" and p[0] == "class":
+                # class htb 1:a parent 1:1 ...
+                cls = p[2] if "parent" in p and p[p.index("parent") + 1] == "1:1" else None
+            elif cand == "htb" and p[0] == "Sent" and cls:
+                # Sent B bytes P pkt (dropped D, overlimits ...
+                kids[cls] = (int(p[1]), int(p[3]), int(p[6].rstrip(",")))
+                cls = None
+    return (times[0] + times[-1]) / 2, kids
+
+
+def b4window(cand, want, parent, before, after):
+    t0, k0 = b4_snapshot(cand, before)
+    t1, k1 = b4_snapshot(cand, after)
+    dt = (t1 - t0) / 1e6
+    rates, pkts, byts, drops = [], 0, 0, 0
+    for name, (b, p, d) in k1.items():
+        b0, p0, d0 = k0.get(name, (0, 0, 0))
+        rates.append((b - b0) * 8 / dt)
+        byts += b - b0
+        pkts += p - p0
+        drops += d - d0
+    errs = sorted(abs(r - want) / want * 100 for r in rates)
+    sq = sum(r * r for r in rates)
+    jain = sum(rates) ** 2 / (len(rates) * sq) if sq else float("nan")
+    print("n=%d dt_s=%.4f got_med_bps=%.0f err_med_pct=%.3f err_max_pct=%.3f "
+          "jain=%.5f parent_pct=%.3f pkts=%d bytes=%d drops=%d" % (
+              len(rates), dt, med(rates), med(errs), max(errs), jain,
+              sum(rates) / parent * 100, pkts, byts, drops))
+
+
+def b4(paths):
+    recs = read_raw(paths)
+    win = [r for r in recs if r["bench"] == "b4"]
+    inst = [r for r in recs if r["bench"] == "b4install"]
+    if not win and not inst:
+        print("(no B4 results)")
+        return
+    spr = lambda xs, d=2: ("%.*f [%.*f..%.*f]" % (d, med(xs), d, min(xs), d, max(xs))
+                           if xs else "n/a")
+    cpu = lambda r: r["busy_jiffies"] * 10000 / r["pkts"] if r["pkts"] else float("nan")
+    for scen, title in (("s1", "S1: rate = ceil = P/K, every child flooded"),
+                        ("s2", "S2: rate P/(2K), ceil P: each borrows up to P/K")):
+        rs = [r for r in win if r["scen"] == scen]
+        if not rs:
+            continue
+        print("%s (per candidate: median [min..max] over the repetitions)\n" % title)
+        print("| K | reps | window | pkts/child | cand | rate error, median child % "
+              "| rate error, worst child % | Jain | parent sum / P % | CPU µs/pkt |")
+        print("| ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- | --- |")
+        for k in sorted({r["k"] for r in rs}):
+            for cand in ("ours", "htb"):
+                c = [r for r in rs if r["k"] == k and r["cand"] == cand]
+                if not c:
+                    continue
+                print("| %d | %d | %d s | %.0f | %s | %s | %s | %s | %s | %s |" % (
+                    k, len(c), c[0]["window_s"], med([r["pkts"] / r["n"] for r in c]),
+                    cand, spr([r["err_med_pct"] for r in c]),
+                    spr([r["err_max_pct"] for r in c]), spr([r["jain"] for r in c], 4),
+                    spr([r["parent_pct"] for r in c]), spr([cpu(r) for r in c], 0)))
+        print()
+        print("%s: ratios ours/htb per repetition, median [min..max]\n" % scen.upper())
+        print("| K | CPU per packet | worst-child error | 1 - Jain |")
+        print("| ---: | --- | --- | --- |")
+        for k in sorted({r["k"] for r in rs}):
+            d = defaultdict(dict)
+            for r in rs:
+                if r["k"] == k:
+                    d[r["rep"]][r["cand"]] = r
+            def rat(fn):
+                return [fn(v["ours"]) / fn(v["htb"]) for v in d.values()
+                        if "ours" in v and "htb" in v and fn(v["htb"])]
+            print("| %d | %s | %s | %s |" % (
+                k, spr(rat(cpu)), spr(rat(lambda r: r["err_max_pct"])),
+                spr(rat(lambda r: 1 - r["jain"]))))
+        print()
+    if inst:
+        print("Install time for K classes, ms (ours: `vachurn shape`, one TEMPLATE_SET + "
+              "K ACCESS_SET; htb: `tc -batch`, K classes + K filters; process start "
+              "included for both)\n")
+        print("| K | reps | ours | htb | ours/htb | ours µs/class | htb µs/class |")
+        print("| ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+        per = {}
+        for k in sorted({r["k"] for r in inst}):
+            d = defaultdict(dict)
+            for r in inst:
+                if r["k"] == k:
+                    d[r["rep"]][r["cand"]] = r["us"]
+            o = med([v["ours"] for v in d.values() if "ours" in v])
+            h = med([v["htb"] for v in d.values() if "htb" in v])
+            per[k] = (o / k, h / k)
+            print("| %d | %d | %.1f | %.1f | %s | %.0f | %.0f |" % (
+                k, len(d), o / 1000, h / 1000, spread(ratios(d, "ours", "htb")),
+                o / k, h / k))
+        print()
+        ks = sorted(per)
+        if len(ks) > 1:
+            lo, hi = ks[0], ks[-1]
+            # the process start is in every measurement: the cost a class
+            # adds is the slope between sizes
+            mo = (per[hi][0] * hi - per[lo][0] * lo) / (hi - lo)
+            mh = (per[hi][1] * hi - per[lo][1] * lo) / (hi - lo)
+            print("Growth factor of the install time per class, K=%d / K=%d: ours %.2f, "
+                  "htb %.2f (process start included, which dominates at small K). "
+                  "Cost a class adds, (t(%d) - t(%d)) / %d: ours %.0f µs, htb %.0f µs "
+                  "(ours/htb %.2f)\n" % (hi, lo, per[hi][0] / per[lo][0],
+                                        per[hi][1] / per[lo][1], hi, lo, hi - lo,
+                                        mo, mh, mo / mh if mh else float("nan")))
+
+
 def main(argv):
     if len(argv) >= 2 and argv[1] == "b1":
         b1(argv[2:])
     elif len(argv) >= 2 and argv[1] == "b3":
         b3(argv[2:])
+    elif len(argv) >= 2 and argv[1] == "b4":
+        b4(argv[2:])
+    elif len(argv) == 7 and argv[1] == "b4window":
+        b4window(argv[2], float(argv[3]), float(argv[4]), argv[5], argv[6])
     elif len(argv) == 4 and argv[1] == "iperf":
         iperf(argv[2], argv[3])
     else:

@@ -13,6 +13,17 @@
  *	(the kernel deletes every matching device in one batch)
  *   vachurn del-each TEMPLATE
  *	dump the template's devices (not timed), then one ACCESS_DEL per device
+ *   vachurn shape TEMPLATE COUNT PARENT RATE CEIL
+ *	(benchmark B4) one TEMPLATE_SET: parent rate PARENT bit/s, ESP
+ *	overhead 0; then COUNT ACCESS_SET requests, to the devices named
+ *	PREFIX1..PREFIXCOUNT (PREFIX = "va"), each with a shaper nest: rate
+ *	RATE, ceil CEIL (bit/s), burst and qlen automatic. RATE 0 and
+ *	PARENT 0 take the shaper off.
+ *   vachurn stats TEMPLATE
+ *	(benchmark B4) one ACCESS_GET dump of the template's devices; prints
+ *	"time_us T" (CLOCK_REALTIME) before and after it and a line per device:
+ *	"dev NAME REMOTE bytes packets dropped tx_packets" (shaper counters,
+ *	0 when the device is not shaped; tx_packets from the device counters)
  *
  * Prints "elapsed_ns N" for the timed part on stdout; errors as
  * "Error: <extack>" on stderr, exit 1.
@@ -276,12 +287,129 @@ static int cmd_del_each(const char *tmpl)
 	return 0;
 }
 
+static int cmd_shape(const char *tmpl, unsigned long count, uint64_t parent,
+		     uint64_t rate, uint64_t ceil)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *sh;
+	unsigned int t = ifindex_of(tmpl);
+	char name[IFNAMSIZ];
+	unsigned long i;
+	uint64_t t0;
+
+	t0 = now_ns();
+	nlh = genl_start(family_id, FLEXVPN_CMD_TEMPLATE_SET, 0);
+	mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, t);
+	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_TEMPLATE);
+	mnl_attr_put_u64(nlh, FLEXVPN_TMPL_A_SHAPER_RATE, parent);
+	mnl_attr_put_u32(nlh, FLEXVPN_TMPL_A_SHAPER_OVERHEAD, 0);
+	mnl_attr_nest_end(nlh, nest);
+	if (talk(nlh, NULL, NULL) < 0)
+		return 1;
+	for (i = 1; i <= count; i++) {
+		snprintf(name, sizeof(name), "va%lu", i);
+		nlh = genl_start(family_id, FLEXVPN_CMD_ACCESS_SET, 0);
+		mnl_attr_put_strz(nlh, FLEXVPN_A_IFNAME, name);
+		nest = mnl_attr_nest_start(nlh, FLEXVPN_A_ACCESS);
+		sh = mnl_attr_nest_start(nlh, FLEXVPN_ACCESS_A_SHAPER);
+		mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_A_RATE, rate);
+		if (rate) {
+			mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_A_CEIL, ceil);
+			mnl_attr_put_u32(nlh, FLEXVPN_SHAPER_A_BURST, 0);
+			mnl_attr_put_u32(nlh, FLEXVPN_SHAPER_A_QLEN, 0);
+		}
+		mnl_attr_nest_end(nlh, sh);
+		mnl_attr_nest_end(nlh, nest);
+		if (talk(nlh, NULL, NULL) < 0) {
+			fprintf(stderr, "Error: %s not shaped\n", name);
+			return 1;
+		}
+	}
+	printf("elapsed_ns %llu\n", (unsigned long long)(now_ns() - t0));
+	return 0;
+}
+
+static uint64_t nested_u64(const struct nlattr *nest, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == type)
+			return mnl_attr_get_u64(a);
+	}
+	return 0;
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr, *a;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		const char *name = "?";
+		char remote[INET_ADDRSTRLEN] = "?";
+		uint64_t bytes = 0, packets = 0, dropped = 0, tx = 0;
+
+		if (mnl_attr_get_type(attr) != FLEXVPN_A_ACCESS)
+			continue;
+		mnl_attr_for_each_nested(a, attr) {
+			switch (mnl_attr_get_type(a)) {
+			case FLEXVPN_ACCESS_A_IFNAME:
+				name = mnl_attr_get_str(a);
+				break;
+			case FLEXVPN_ACCESS_A_REMOTE_IPV4:
+				inet_ntop(AF_INET, mnl_attr_get_payload(a),
+					  remote, sizeof(remote));
+				break;
+			case FLEXVPN_ACCESS_A_STATS:
+				tx = nested_u64(a, FLEXVPN_STATS_A_TX_PACKETS);
+				break;
+			case FLEXVPN_ACCESS_A_SHAPER_STATS:
+				bytes = nested_u64(a, FLEXVPN_SHAPER_STATS_A_BYTES);
+				packets = nested_u64(a, FLEXVPN_SHAPER_STATS_A_PACKETS);
+				dropped = nested_u64(a, FLEXVPN_SHAPER_STATS_A_DROPPED);
+				break;
+			}
+		}
+		printf("dev %s %s %llu %llu %llu %llu\n", name, remote,
+		       (unsigned long long)bytes, (unsigned long long)packets,
+		       (unsigned long long)dropped, (unsigned long long)tx);
+	}
+	return MNL_CB_OK;
+}
+
+static uint64_t realtime_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
+}
+
+static int cmd_stats(const char *tmpl)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int t = ifindex_of(tmpl);
+	int ret;
+
+	nlh = genl_start(family_id, FLEXVPN_CMD_ACCESS_GET, NLM_F_DUMP);
+	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_ACCESS);
+	mnl_attr_put_u32(nlh, FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX, t);
+	mnl_attr_nest_end(nlh, nest);
+	printf("time_us %llu\n", (unsigned long long)realtime_us());
+	ret = talk(nlh, stats_cb, NULL);
+	printf("time_us %llu\n", (unsigned long long)realtime_us());
+	return ret < 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
 		"Usage: vachurn add TEMPLATE COUNT LOCAL REMOTE_BASE\n"
 		"       vachurn del-template TEMPLATE\n"
-		"       vachurn del-each TEMPLATE\n");
+		"       vachurn del-each TEMPLATE\n"
+		"       vachurn shape TEMPLATE COUNT PARENT RATE CEIL\n"
+		"       vachurn stats TEMPLATE\n");
 	return 2;
 }
 
@@ -299,6 +427,15 @@ int main(int argc, char **argv)
 	} else if (argc == 3 && !strcmp(argv[1], "del-each")) {
 		open_family();
 		ret = cmd_del_each(argv[2]);
+	} else if (argc == 7 && !strcmp(argv[1], "shape")) {
+		open_family();
+		ret = cmd_shape(argv[2], strtoul(argv[3], NULL, 0),
+				strtoull(argv[4], NULL, 0),
+				strtoull(argv[5], NULL, 0),
+				strtoull(argv[6], NULL, 0));
+	} else if (argc == 3 && !strcmp(argv[1], "stats")) {
+		open_family();
+		ret = cmd_stats(argv[2]);
 	} else {
 		return usage();
 	}
