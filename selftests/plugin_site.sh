@@ -48,10 +48,13 @@ profile()
 	echo "profiles { site { template = ${2:-vt1}
 		connections = site
 		routes = $(lan4_net "$1"), $(lan6_net "$1")
-		accept = 203.0.113.0/24 le 28, 2001:db8:200::/40 le 64 } }"
+		accept = 203.0.113.0/24 le 28, 2001:db8:200::/40 le 64
+		$3 } }"
 }
 charon_conf gw1 "$(profile 1)"
-charon_conf gw2 "$(profile 2)"
+# gw2 shapes what it sends to gw1: per-profile rates
+charon_conf gw2 "$(profile 2 vt1 'rate = 2mbit
+		ceil = 4Mbit')"
 charon_start gw1
 charon_start gw2
 swanctl_load gw1 "$(site_conf 1 2)" > /dev/null 2>&1
@@ -66,6 +69,10 @@ check "gw1 learned lan2 (IPv6)" learned gw1 "$(lan6_net 2)" -6
 check "gw2 learned lan1 (IPv4)" learned gw2 "$(lan4_net 1)"
 check "lan1 -> lan2 IPv4" ping_ok lan1 "$(lan4 2 2)"
 check "lan1 -> lan2 IPv6" ping_ok lan1 "$(lan6 2 2)"
+shaper_of() { n "$1" flexvpn -j access show | jq -r ".[0].shaper | \"\(.rate) \(.ceil)\""; }
+check "gw2's device is shaped as its profile says (2 Mbit/s, ceil 4)" \
+	eq "$(shaper_of gw2)" "2000000 4000000"
+check "gw1's device is not shaped" eq "$(shaper_of gw1)" "null null"
 
 # ------------------------------------------------------------ bad configuration
 
@@ -75,11 +82,16 @@ charon_conf gw1 "profiles {
 		connections = site }
 	bad-prefix { template = vt1
 		connections = other
-		routes = 10.0.0.0/33 } }"
+		routes = 10.0.0.0/33 }
+	bad-rate { template = vt1
+		connections = other
+		rate = fast } }"
 charon_start gw1
 swanctl_load gw1 "$(site_conf 1 2)" > /dev/null 2>&1
 check "malformed prefix: one log line naming the setting" \
 	eq "$(grep -c 'plugins.flexvpn.profiles.bad-prefix.routes' "$FV_TMP/gw1/charon.log" || true)" 1
+check "malformed rate: one log line naming the setting" \
+	eq "$(grep -c 'plugins.flexvpn.profiles.bad-rate.rate' "$FV_TMP/gw1/charon.log" || true)" 1
 check "gw1 connects with the unknown template" \
 	swanctl_ns gw1 --initiate --child gre --timeout 30
 check "unknown template: one log line naming the setting" \

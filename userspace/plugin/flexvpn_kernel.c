@@ -253,6 +253,46 @@ static struct nlmsghdr *access_msg(char *buf, uint16_t family, uint8_t cmd,
 	return nlh;
 }
 
+/* a FLEXVPN_ACCESS_A_SHAPER nest into the FLEXVPN_A_ACCESS nest access_msg()
+ * closed: reopened by moving its end */
+static void put_shaping(struct nlmsghdr *nlh, flexvpn_shaping_t *shaping)
+{
+	struct nlattr *access = NULL, *attr, *nest;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+	{
+		if (mnl_attr_get_type(attr) == FLEXVPN_A_ACCESS)
+		{
+			access = attr;
+		}
+	}
+	nest = mnl_attr_nest_start(nlh, FLEXVPN_ACCESS_A_SHAPER);
+	mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_A_RATE, shaping->rate);
+	if (shaping->ceil)
+	{
+		mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_A_CEIL, shaping->ceil);
+	}
+	if (shaping->burst)
+	{
+		mnl_attr_put_u32(nlh, FLEXVPN_SHAPER_A_BURST, shaping->burst);
+	}
+	if (shaping->qlen)
+	{
+		mnl_attr_put_u32(nlh, FLEXVPN_SHAPER_A_QLEN, shaping->qlen);
+	}
+	if (shaping->group)
+	{
+		mnl_attr_put_strz(nlh, FLEXVPN_SHAPER_A_GROUP, shaping->group);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	if (access)
+	{	/* the shaper nest sits right after the access nest: make it part
+		 * of it */
+		access->nla_len = (char*)mnl_nlmsg_get_payload_tail(nlh) -
+						  (char*)access;
+	}
+}
+
 /* one access device of a reply into a new flexvpn_access_t in the list */
 static int access_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -454,6 +494,7 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
  */
 bool flexvpn_kernel_access_new(char *template, char *what, host_t *local,
 							   host_t *remote, char *peer_id, uint64_t owner,
+							   flexvpn_shaping_t *shaping,
 							   flexvpn_access_t *access)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -470,6 +511,10 @@ bool flexvpn_kernel_access_new(char *template, char *what, host_t *local,
 	}
 	nlh = access_msg(buf, family, FLEXVPN_CMD_ACCESS_NEW, 0, template, local,
 					 remote, peer_id, &owner);
+	if (shaping && shaping->rate)
+	{
+		put_shaping(nlh, shaping);
+	}
 	list = linked_list_create();
 	ok = talk(NETLINK_GENERIC, nlh, access_cb, list, what) &&
 		 list->get_first(list, (void**)&created) == SUCCESS;

@@ -35,9 +35,11 @@ typedef struct {
 /**
  * FLEXVPN_CMD_ACCESS_NEW from template; the device is up afterwards.
  * Failures are logged with the kernel's message, what names the setting.
+ * shaping: the device's shaper, NULL for the template's default.
  */
 bool flexvpn_kernel_access_new(char *template, char *what, host_t *local,
 							   host_t *remote, char *peer_id, uint64_t owner,
+							   flexvpn_shaping_t *shaping,
 							   flexvpn_access_t *access);
 
 /**

@@ -365,10 +365,11 @@ static device_t *device_up(private_flexvpn_listener_t *this, ike_sa_t *ike_sa,
 		return dev;
 	}
 	snprintf(what, sizeof(what), "%s.plugins.flexvpn.profiles.%s.template = "
-			 "%s: cannot create an access device", lib->ns, profile->name,
-			 profile->template);
+			 "%s%s: cannot create an access device", lib->ns, profile->name,
+			 profile->template, profile->shaping.rate ?
+			 " (with its rate, ceil, burst, qlen, group)" : "");
 	if (!flexvpn_kernel_access_new(profile->template, what, local, remote,
-								   peer_id, owner, &access))
+								   peer_id, owner, &profile->shaping, &access))
 	{
 		return NULL;
 	}

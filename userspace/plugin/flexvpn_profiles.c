@@ -11,6 +11,7 @@
 
 #include <daemon.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 
 #define SETTING "%s.plugins.flexvpn.profiles.%s.%s"
@@ -174,9 +175,89 @@ static void profile_destroy(flexvpn_profile_t *profile)
 	profile->identities->destroy_function(profile->identities, destroy_id);
 	profile->routes->destroy_function(profile->routes, free);
 	profile->accept->destroy_function(profile->accept, free);
+	free(profile->shaping.group);
 	free(profile->template);
 	free(profile->name);
 	free(profile);
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_rate_parse(char *str, uint64_t *rate)
+{
+	static const struct {
+		char *unit;
+		uint64_t mult;
+	} units[] = {
+		{ "", 1 }, { "bit", 1 },
+		{ "k", 1000 }, { "kbit", 1000 },
+		{ "m", 1000000 }, { "mbit", 1000000 },
+		{ "g", 1000000000 }, { "gbit", 1000000000 },
+	};
+	unsigned long long value;
+	char *end;
+	int i;
+
+	if (!str || *str < '0' || *str > '9')
+	{
+		return FALSE;
+	}
+	errno = 0;
+	value = strtoull(str, &end, 10);
+	if (errno)
+	{
+		return FALSE;
+	}
+	for (i = 0; i < countof(units); i++)
+	{
+		if (strcaseeq(end, units[i].unit))
+		{
+			if (value > UINT64_MAX / units[i].mult)
+			{
+				return FALSE;
+			}
+			*rate = value * units[i].mult;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/**
+ * Read the profile's shaper settings; FALSE (with one log line naming the
+ * setting) if one is malformed. The kernel checks the values.
+ */
+static bool parse_shaping(char *name, flexvpn_shaping_t *shaping)
+{
+	static char *keys[] = { "rate", "ceil" };
+	uint64_t *dst[] = { &shaping->rate, &shaping->ceil };
+	char *value;
+	int i;
+
+	for (i = 0; i < countof(keys); i++)
+	{
+		value = lib->settings->get_str(lib->settings, SETTING, NULL, lib->ns,
+									   name, keys[i]);
+		if (value && !flexvpn_rate_parse(value, dst[i]))
+		{
+			DBG0(DBG_CFG, "flexvpn: " SETTING ": '%s' is not a rate "
+				 "(e.g. 10mbit), profile disabled", lib->ns, name, keys[i],
+				 value);
+			return FALSE;
+		}
+	}
+	shaping->burst = lib->settings->get_int(lib->settings, SETTING, 0,
+											lib->ns, name, "burst");
+	shaping->qlen = lib->settings->get_int(lib->settings, SETTING, 0,
+										   lib->ns, name, "qlen");
+	value = lib->settings->get_str(lib->settings, SETTING, NULL, lib->ns,
+								   name, "group");
+	if (value && *value)
+	{
+		shaping->group = strdup(value);
+	}
+	return TRUE;
 }
 
 /**
@@ -243,7 +324,8 @@ static flexvpn_profile_t *profile_create(char *name)
 		return NULL;
 	}
 	ok = parse_prefixes(name, "routes", FALSE, profile->routes) &&
-		 parse_prefixes(name, "accept", TRUE, profile->accept);
+		 parse_prefixes(name, "accept", TRUE, profile->accept) &&
+		 parse_shaping(name, &profile->shaping);
 	if (!ok)
 	{
 		profile_destroy(profile);

@@ -14,6 +14,24 @@
 #include <sa/ike_sa.h>
 #include <collections/linked_list.h>
 
+
+/**
+ * A device's shaper (FLEXVPN_ACCESS_A_SHAPER); rate 0: the template's
+ * default applies.
+ */
+typedef struct {
+	/** assured rate, bit/s */
+	uint64_t rate;
+	/** ceil, bit/s, 0: the rate */
+	uint64_t ceil;
+	/** burst, bytes, 0: automatic */
+	uint32_t burst;
+	/** queue length, packets, 0: default */
+	uint32_t qlen;
+	/** shaper group of the template, NULL: none */
+	char *group;
+} flexvpn_shaping_t;
+
 typedef struct flexvpn_prefix_t flexvpn_prefix_t;
 typedef struct flexvpn_profile_t flexvpn_profile_t;
 typedef struct flexvpn_profiles_t flexvpn_profiles_t;
@@ -62,7 +80,15 @@ struct flexvpn_profile_t {
 	linked_list_t *accept;
 	/** metric of learned routes */
 	uint32_t metric;
+	/** the shaper of its access devices (rate 0: the template's default) */
+	flexvpn_shaping_t shaping;
 };
+
+/**
+ * Parse a rate: a number of bit/s with an optional unit bit, kbit, mbit,
+ * gbit (x1000; k, m, g alike, any case).
+ */
+bool flexvpn_rate_parse(char *str, uint64_t *rate);
 
 /**
  * The profiles of the configuration, read once when the plugin starts.
