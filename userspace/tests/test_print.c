@@ -3,7 +3,10 @@
  * Host unit tests of the output: the text lines of docs/cli.md, their JSON
  * twins, escaping, absent fields, lists and pretty printing.
  */
+#include <stdio.h>
+#include <string.h>
 #include <arpa/inet.h>
+#include <linux/rtnetlink.h>
 
 #include "print.h"
 #include "tap.h"
@@ -289,7 +292,7 @@ static void test_access_shaper(void)
 	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
 	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
-		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,"
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,\"ike_sa\":null,"
 		  "\"shaper\":{\"rate\":10000000,\"ceil\":20000000,"
 		  "\"burst\":3000,\"qlen\":128,\"group\":\"gold\"},"
 		  "\"shaper_stats\":{\"bytes\":2,\"packets\":1,\"dropped\":3,"
@@ -305,7 +308,7 @@ static void test_access_shaper(void)
 	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
 	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
-		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,"
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,\"ike_sa\":null,"
 		  "\"shaper\":null}\n",
 	      "access show: not shaped is \"shaper\": null");
 }
@@ -338,7 +341,7 @@ static void test_access_text(void)
 	check(&r, "{\"event\":\"del\",\"ifname\":\"va1\","
 		  "\"template\":\"vt-old\",\"remote\":\"192.0.2.2\","
 		  "\"local\":\"192.0.2.1\",\"key\":null,"
-		  "\"peer_id\":\"spoke1.example\",\"owner\":1}\n",
+		  "\"peer_id\":\"spoke1.example\",\"owner\":1,\"ike_sa\":null}\n",
 	      "access: the template's name as the kernel sent it");
 }
 
@@ -353,7 +356,7 @@ static void test_access_json(void)
 	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
 	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
-		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,"
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,\"ike_sa\":null,"
 		  "\"stats\":{\"rx_packets\":1,\"rx_bytes\":2,"
 		  "\"rx_unprotected\":5,\"rx_policy\":6,\"rx_invalid\":7,"
 		  "\"tx_packets\":3,\"tx_bytes\":4,\"tx_no_route\":8,"
@@ -362,12 +365,12 @@ static void test_access_json(void)
 	print_access(render_begin(&r, OUT_JSON), &a, "del", false);
 	check(&r, "{\"event\":\"del\",\"ifname\":\"va1\",\"template\":\"vt1\","
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
-		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1}\n",
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,\"ike_sa\":null}\n",
 	      "monitor: a JSON event on one line");
 	print_new_access(render_begin(&r, OUT_JSON), &a);
 	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
-		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1}\n",
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,\"ike_sa\":null}\n",
 	      "access add: the whole device in JSON");
 }
 
@@ -392,8 +395,93 @@ static void test_access_sparse(void)
 	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
 	check(&r, "{\"ifname\":\"77\",\"remote\":\"2001:db8::2\","
 		  "\"local\":null,\"key\":4294967295,\"peer_id\":null,"
-		  "\"owner\":18446744073709551615}\n",
+		  "\"owner\":18446744073709551615,\"ike_sa\":null}\n",
 	      "access: the same in JSON");
+}
+
+/* A learned route: @oif, the plugin's protocol unless @proto */
+static struct fv_route route(const char *prefix, uint32_t oif, uint8_t proto)
+{
+	struct fv_route r = {
+		.protocol = proto ? proto : FLEXVPN_RTPROT,
+		.type = RTN_UNICAST, .table = 254, .oif = oif,
+	};
+	char ip[INET6_ADDRSTRLEN];
+	unsigned int plen;
+
+	sscanf(prefix, "%45[^/]/%u", ip, &plen);
+	r.family = strchr(ip, ':') ? AF_INET6 : AF_INET;
+	r.plen = plen;
+	inet_pton(r.family, ip, &r.dst);
+	return r;
+}
+
+static void test_access_routes(void)
+{
+	struct fv_access a = example_access();
+	struct fv_route v[] = {
+		route("203.0.113.16/28", 10, 0),
+		route("198.51.100.0/24", 11, 0),	/* another device */
+		route("192.0.2.128/25", 10, 4),		/* static, not learned */
+		route("2001:db8:201::/64", 10, 0),
+	};
+	struct fv_routes rs = { ARRAY_SIZE(v), ARRAY_SIZE(v), v };
+	struct render r;
+
+	a.present &= ~BIT(FLEXVPN_ACCESS_A_STATS);
+	a.routes = &rs;
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, true);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x1\n"
+		  "    routes 203.0.113.16/28 2001:db8:201::/64\n",
+	      "access show: the routes learned through the device");
+	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
+	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,"
+		  "\"ike_sa\":null,"
+		  "\"routes\":[\"203.0.113.16/28\",\"2001:db8:201::/64\"]}\n",
+	      "access show: the routes in JSON");
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, false);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x1\n",
+	      "access list: no routes line");
+	a.ifindex = 12;
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, true);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x1\n    routes none\n",
+	      "access show: no learned routes is \"routes none\"");
+	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
+	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
+		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,"
+		  "\"ike_sa\":null,\"routes\":[]}\n",
+	      "access show: no learned routes is an empty array");
+}
+
+static void test_access_ike_sa(void)
+{
+	struct fv_access a = example_access();
+	struct render r;
+
+	a.present &= ~BIT(FLEXVPN_ACCESS_A_STATS);
+	a.owner = 0x5357414e00000003ULL;
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, false);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x5357414e00000003 ike-sa 3\n",
+	      "access: the plugin's owner shows its IKE_SA");
+	print_access(render_begin(&r, OUT_JSON), &a, "new", false);
+	check(&r, "{\"event\":\"new\",\"ifname\":\"va1\","
+		  "\"template\":\"vt1\",\"remote\":\"192.0.2.2\","
+		  "\"local\":\"192.0.2.1\",\"key\":null,"
+		  "\"peer_id\":\"spoke1.example\","
+		  "\"owner\":6005340431385100291,\"ike_sa\":3}\n",
+	      "access: JSON \"ike_sa\" of the plugin's owner");
+	a.owner = 0x5357414f00000003ULL;
+	print_access(render_begin(&r, OUT_TEXT), &a, NULL, false);
+	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
+		  "peer-id spoke1.example owner 0x5357414f00000003\n",
+	      "access: another tag is no IKE_SA");
 }
 
 /* A peer chooses its identity: nothing in it may drive the terminal */
@@ -412,7 +500,7 @@ static void test_escaping(void)
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
 		  "\"key\":null,"
 		  "\"peer_id\":\"C=CH, CN=\\\"x\\\\y\\\"\\n\\u0001\\u007f\","
-		  "\"owner\":1}\n",
+		  "\"owner\":1,\"ike_sa\":null}\n",
 	      "JSON: quotes, backslashes and control characters escaped");
 }
 
@@ -443,7 +531,7 @@ static void test_lists(void)
 	out_list_end(o, true);
 	check(&r, "[{\"ifname\":\"va1\",\"template\":\"vt1\","
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
-		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1},"
+		  "\"key\":null,\"peer_id\":\"spoke1.example\",\"owner\":1,\"ike_sa\":null},"
 		  "{\"ifname\":\"va1\",\"template\":\"vt1\","
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
 		  "\"key\":null,\"peer_id\":\"spoke1.example\"}]\n",
@@ -469,6 +557,7 @@ static void test_pretty(void)
 		  "    \"key\": null,\n"
 		  "    \"peer_id\": \"spoke1.example\",\n"
 		  "    \"owner\": 1,\n"
+		  "    \"ike_sa\": null,\n"
 		  "    \"stats\": {\n"
 		  "      \"rx_packets\": 10,\n"
 		  "      \"rx_bytes\": 840,\n"
@@ -500,6 +589,8 @@ int main(void)
 	test_access_text();
 	test_access_json();
 	test_access_sparse();
+	test_access_routes();
+	test_access_ike_sa();
 	test_escaping();
 	test_lists();
 	test_pretty();

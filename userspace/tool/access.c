@@ -6,6 +6,7 @@
 #include "dev.h"
 #include "netlink.h"
 #include "print.h"
+#include "rtnl.h"
 #include "shaper.h"
 #include "subcommands.h"
 
@@ -234,6 +235,8 @@ struct show {
 	struct out out;
 	struct fv_access filter;
 	bool stats;
+	struct fv_routes routes;	/* show: learned routes, if read */
+	bool have_routes;
 };
 
 /* The kernel filters a dump; a device asked for by name is checked here */
@@ -255,6 +258,8 @@ static int access_show_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (err)
 		return nl_cb_fail(err);
+	if (show->have_routes)
+		a.routes = &show->routes;
 	if (access_matches(&a, &show->filter))
 		print_access(&show->out, &a, NULL, show->stats);
 	return MNL_CB_OK;
@@ -270,8 +275,23 @@ static int access_print(const char *dev, struct show *show)
 		.access = dev ? NULL : &show->filter,
 	};
 
+	int ret, err;
+
+	/*
+	 * The routes are read first: a device shown is then never newer than
+	 * the table it is matched against. Without them, the rest is shown.
+	 */
+	if (show->stats) {
+		err = rtnl_learned_routes(&show->routes);
+		show->have_routes = !err;
+		if (err)
+			fprintf(stderr, "flexvpn: reading routes: %s\n",
+				strerror(-err));
+	}
 	out_init(&show->out, stdout);
-	return nl_show(&r, &show->out, access_show_cb, show);
+	ret = nl_show(&r, &show->out, access_show_cb, show);
+	routes_free(&show->routes);
+	return ret;
 }
 
 int access_show(int argc, char *argv[])

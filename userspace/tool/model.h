@@ -19,6 +19,7 @@
 #include <linux/flexvpn.h>
 
 #include "parse.h"
+#include "routes.h"
 
 _Static_assert(FLEXVPN_TMPL_A_MAX < 32, "fv_template.present is 32 bits");
 _Static_assert(FLEXVPN_SHAPER_A_MAX < 32, "fv_shaper.present is 32 bits");
@@ -97,7 +98,24 @@ struct fv_access {
 	uint64_t stats[FLEXVPN_STATS_A_MAX + 1]; /* by FLEXVPN_STATS_A_* */
 	struct fv_shaper shaper;
 	uint64_t shaper_stats[FLEXVPN_SHAPER_STATS_A_MAX + 1];
+	/* Not an attribute: `access show`'s learned routes, NULL: not read */
+	const struct fv_routes *routes;
 };
+
+/*
+ * The charon plugin's owner handles: its tag ("SWAN") in the high 32 bits,
+ * the IKE_SA's unique id in the low ones (userspace/plugin/flexvpn_kernel.h)
+ */
+#define FV_OWNER_IKE_TAG 0x5357414eULL
+
+/* Whether @owner is the plugin's, and then its IKE_SA into @ike_sa */
+static inline bool owner_ike_sa(uint64_t owner, uint32_t *ike_sa)
+{
+	if (owner >> 32 != FV_OWNER_IKE_TAG)
+		return false;
+	*ike_sa = (uint32_t)owner;
+	return true;
+}
 
 /* Whether the attribute @attr is in a @present mask */
 static inline bool has(uint32_t present, int attr)

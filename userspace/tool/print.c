@@ -542,6 +542,54 @@ static const char *access_ip(const struct fv_ips *ips, uint32_t present,
 	       ip_str(ips, present, attr6, AF_INET6, buf);
 }
 
+/*
+ * `owner 0x5357414e00000003 ike-sa 3`: the IKE_SA when the plugin owns the
+ * device; JSON "ike_sa" is null when it does not
+ */
+static void print_owner(struct out *o, uint64_t owner)
+{
+	uint32_t ike_sa;
+	bool ike = owner_ike_sa(owner, &ike_sa);
+
+	out_num(o, "owner", "owner", owner, true);
+	if (ike)
+		out_u64(o, "ike-sa", "ike_sa", ike_sa);
+	else if (o->json)
+		out_str(o, NULL, "ike_sa", NULL);
+}
+
+/*
+ * `    routes 203.0.113.16/28 2001:db8:201::/64` (or `routes none`): the
+ * routes learned through the device; JSON "routes": [...]
+ */
+static void print_access_routes(struct out *o, const struct fv_access *a)
+{
+	const struct fv_routes *rs = a->routes;
+	char buf[ROUTE_STRLEN];
+	bool any = false;
+	size_t i;
+
+	out_line(o, "routes");
+	if (o->json) {
+		json_key(&o->j, "routes");
+		json_begin(&o->j, '[');
+	}
+	for (i = 0; i < rs->count; i++) {
+		if (!route_via(&rs->v[i], a->ifindex) ||
+		    !route_str(&rs->v[i], buf))
+			continue;
+		if (o->json)
+			json_string(&o->j, buf);
+		else
+			out_word(o, buf);
+		any = true;
+	}
+	if (o->json)
+		json_end(&o->j, ']');
+	else if (!any)
+		out_word(o, "none");
+}
+
 /* An absent key or peer-id is a fact ("none"), not a missing field */
 static void print_access_ids(struct out *o, const struct fv_access *a)
 {
@@ -551,7 +599,7 @@ static void print_access_ids(struct out *o, const struct fv_access *a)
 		out_str(o, "key", "key", NULL);
 	out_str(o, "peer-id", "peer_id", *a->peer_id ? a->peer_id : NULL);
 	if (has(a->present, FLEXVPN_ACCESS_A_OWNER))
-		out_num(o, "owner", "owner", a->owner, true);
+		print_owner(o, a->owner);
 }
 
 static const char *access_name(const struct fv_access *a,
@@ -624,6 +672,8 @@ void print_access(struct out *o, const struct fv_access *a,
 	print_access_ids(o, a);
 	if (stats && has(p, FLEXVPN_ACCESS_A_STATS))
 		print_stats(o, a->stats);
+	if (stats && a->routes)
+		print_access_routes(o, a);
 	if (stats)
 		print_access_shaper(o, a);
 	out_obj_end(o);
