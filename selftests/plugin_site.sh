@@ -7,7 +7,8 @@
 #   lan1 ── gw1 ── inet ── gw2 ── lan2
 #
 # Checked: each gateway gets one access device and the other's LAN as a
-# learned route (IPv4 and IPv6); lan1 reaches lan2. Then bad configuration:
+# learned route (IPv4 and IPv6), which `flexvpn access show` lists with the
+# IKE_SA that swanctl shows; lan1 reaches lan2. Then bad configuration:
 # gw1's charon restarted with a profile naming an unknown template and one
 # with a malformed prefix: each is logged once naming the setting, the
 # IKE_SA still comes up (without a device) and charon does not crash.
@@ -73,6 +74,19 @@ shaper_of() { n "$1" flexvpn -j access show | jq -r ".[0].shaper | \"\(.rate) \(
 check "gw2's device is shaped as its profile says (2 Mbit/s, ceil 4)" \
 	eq "$(shaper_of gw2)" "2000000 4000000"
 check "gw1's device is not shaped" eq "$(shaper_of gw1)" "null null"
+# flexvpn access show: the routes learned through each device and the IKE_SA
+# that owns it, as swanctl numbers it
+routes_of() { n "$1" flexvpn -j access show | jq -r '.[0].routes | sort | join(" ")'; }
+ike_sa_of() { n "$1" flexvpn -j access show | jq -r '.[0].ike_sa'; }
+swanctl_ike_sa() { swanctl_ns "$1" --list-sas --ike site | sed -n 's/^site: #\([0-9]*\),.*/\1/p'; }
+check "gw1: access show lists lan2's prefixes as learned routes" \
+	eq "$(routes_of gw1)" "$(printf '%s\n' "$(lan4_net 2)" "$(lan6_net 2)" | sort | paste -sd ' ')"
+check "gw2: access show lists lan1's prefixes as learned routes" \
+	eq "$(routes_of gw2)" "$(printf '%s\n' "$(lan4_net 1)" "$(lan6_net 1)" | sort | paste -sd ' ')"
+check "gw1: access show's IKE_SA is swanctl's" eq "$(ike_sa_of gw1)" "$(swanctl_ike_sa gw1)"
+check "gw2: access show's IKE_SA is swanctl's" eq "$(ike_sa_of gw2)" "$(swanctl_ike_sa gw2)"
+check "gw1: access show's text has the routes line" \
+	eval "n gw1 flexvpn access show | grep -qx '    routes .*$(lan4_net 2).*'"
 
 # ------------------------------------------------------------ bad configuration
 
