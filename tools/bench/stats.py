@@ -3,6 +3,7 @@
 """Turn the RAW lines of b1_churn.sh / b3_dataplane.sh into Markdown tables.
 
     stats.py b1 FILE...     B1 tables (create, delete, memory, growth)
+    stats.py b2 FILE...     B2 table (IKE setup rate with / without plugin)
     stats.py b3 FILE...     B3 tables (one per cipher)
     stats.py iperf FILE     one number from an iperf3 -J result (used by b3)
     stats.py b4 FILE...     B4 tables (rate error, fairness, parent, CPU, install)
@@ -315,9 +316,38 @@ def b4(paths):
                                         mo, mh, mo / mh if mh else float("nan")))
 
 
+def b2(paths):
+    recs = [r for r in read_raw(paths) if r["bench"] == "b2"]
+    if not recs:
+        print("(no B2 results)")
+        return
+    print("| N | reps | plugin IKE_SA/s (median) | none IKE_SA/s (median) "
+          "| plugin/none rate | failures plugin / none | devices == IKE_SAs (plugin) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for n in sorted({r["n"] for r in recs}):
+        d = defaultdict(dict)
+        fails = defaultdict(int)
+        devok = True
+        for r in recs:
+            if r["n"] != n:
+                continue
+            d[r["rep"]][r["cand"]] = r["rate"]
+            fails[r["cand"]] += r["failed"]
+            if r["cand"] == "plugin" and r["devs"] != r["ike"]:
+                devok = False
+        rate = {c: med([v[c] for v in d.values() if c in v]) for c in ("plugin", "none")}
+        print("| %d | %d | %s | %s | %s | %d / %d | %s |" % (
+            n, len(d), fmt(rate["plugin"], 2), fmt(rate["none"], 2),
+            spread(ratios(d, "plugin", "none")), fails["plugin"], fails["none"],
+            "yes" if devok else "NO"))
+    print()
+
+
 def main(argv):
     if len(argv) >= 2 and argv[1] == "b1":
         b1(argv[2:])
+    elif len(argv) >= 2 and argv[1] == "b2":
+        b2(argv[2:])
     elif len(argv) >= 2 and argv[1] == "b3":
         b3(argv[2:])
     elif len(argv) >= 2 and argv[1] == "b4":
