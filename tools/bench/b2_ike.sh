@@ -38,6 +38,8 @@
 #   B2_TIMEOUT    seconds a run may take before the missing SAs count as
 #                 failures (default: 60 + N/2)
 #   B2_THREADS    charon.threads of both charons (default 16)
+#   B2_ROAM_EVENTS  charon.plugins.kernel-netlink.roam_events of both
+#                 charons (default yes, charon's default)
 #
 # Output: RAW lines (tools/bench/stats.py b2 turns them into the table).
 set -e
@@ -93,6 +95,9 @@ conf()
 			plugins {
 				flexvpn {
 					$profile
+				}
+				kernel-netlink {
+					roam_events = ${B2_ROAM_EVENTS:-yes}
 				}
 			}
 		}
