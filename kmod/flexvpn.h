@@ -292,7 +292,7 @@ enum flexvpn_drop {
  * @idle: allocator periods without traffic (the root's lock)
  * @busy: counted as backlogged in the allocator's last period (the root's
  *	lock)
- * @busy_periods: periods it still counts as backlogged (the root's lock)
+ * @busy_until: it counts as backlogged until then, ns (the root's lock)
  * @used: what it sent, bytes/s, smoothed over the allocator's periods (the
  *	root's lock)
  * @share: its part of its parent (the root's lock)
@@ -321,7 +321,7 @@ struct flexvpn_shaper {
 	u64 last_bytes;
 	unsigned int idle;
 	bool busy;
-	unsigned int busy_periods;
+	u64 busy_until;
 	u64 used;
 	struct flexvpn_share share;
 };

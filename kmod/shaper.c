@@ -8,7 +8,8 @@
  * kept as a clock (shaper_math.h), two queues (control first) and a timer
  * that fires when the head of the queue may leave. The parent level is not
  * asked per packet. Instead, while any device of a template is busy, the
- * template's allocator runs every FLEXVPN_SHAPER_PERIOD_NS: it looks at
+ * template's allocator runs every FLEXVPN_SHAPER_PERIOD_NS (longer with
+ * many busy devices, so its work per second stays bounded): it looks at
  * what each busy device sent and whether it had to queue, and shares the
  * parent's rate among the backlogged devices (a water-fill, in proportion to
  * their rates, none above its ceil, through the groups), then tells each
@@ -36,12 +37,22 @@
 #include "flexvpn.h"
 
 #define FLEXVPN_SHAPER_PERIOD_NS	(2 * NSEC_PER_MSEC)
+/* busy devices the allocator looks at per FLEXVPN_SHAPER_PERIOD_NS at most:
+ * with more, the period grows, so that its work per second stays bounded
+ * (with a thousand busy spokes, each has little rate to share anyway)
+ */
+#define FLEXVPN_SHAPER_PERIOD_DEVICES	64
 /* a busy device that sends nothing for this many periods is let go */
 #define FLEXVPN_SHAPER_IDLE_PERIODS	50
-/* a device that had to queue counts as backlogged for this many periods:
- * a sender that pauses for a moment does not lose its share
+/* A device that had to queue counts as backlogged for a while: a sender
+ * that pauses for a moment does not lose its share. The while is in time,
+ * not in periods: four of the device's own packet intervals at its rate,
+ * at least 20 ms, at most 5 s (a device of a few packets a second would
+ * otherwise flip between backlogged and not between two of its packets).
  */
-#define FLEXVPN_SHAPER_BUSY_PERIODS	10
+#define FLEXVPN_SHAPER_BUSY_MIN_NS	(20 * NSEC_PER_MSEC)
+#define FLEXVPN_SHAPER_BUSY_MAX_NS	(5 * NSEC_PER_SEC)
+#define FLEXVPN_SHAPER_BUSY_PACKETS	4
 /* control packets that may wait */
 #define FLEXVPN_SHAPER_PRIO_QLEN	64
 /* A device's timer may fire this much after the first waiting packet's
@@ -137,7 +148,7 @@ static void flexvpn_shaper_charge(struct flexvpn_shaper *s, u64 now, u32 len,
 						 FLEXVPN_SHAPER_CATCHUP_NS);
 	else
 		flexvpn_tb_charge(&s->tb, now, len);
-	s->cnt.packets++;
+	WRITE_ONCE(s->cnt.packets, s->cnt.packets + 1);
 	WRITE_ONCE(s->cnt.bytes, s->cnt.bytes + len);
 	if (s->tb.rate > s->rate)
 		s->cnt.borrowed += mul_u64_u64_div_u64(len, s->tb.rate - s->rate,
@@ -229,6 +240,7 @@ static void flexvpn_shaper_track(struct flexvpn_shaper *s)
 		s->last_bytes = READ_ONCE(s->cnt.bytes);
 		s->idle = 0;
 		s->used = 0;
+		s->busy_until = 0;
 		if (!root->timer_on) {
 			root->timer_on = true;
 			root->last_run = ktime_get_ns();
@@ -247,6 +259,17 @@ static void flexvpn_shaper_untrack(struct flexvpn_shaper *s)
 	WRITE_ONCE(s->tracked, false);
 	s->root->nr_tracked--;
 	WRITE_ONCE(s->allowed, flexvpn_shaper_solo_rate(s));
+}
+
+/* How long @s counts as backlogged after it queued; @bytes: its byte count. */
+static u64 flexvpn_shaper_busy_hold(const struct flexvpn_shaper *s, u64 bytes)
+{
+	u64 packets = max_t(u64, READ_ONCE(s->cnt.packets), 1);
+	u64 hold = mul_u64_u64_div_u64(FLEXVPN_SHAPER_BUSY_PACKETS * bytes /
+				       packets, FLEXVPN_NS_PER_SEC, s->rate);
+
+	return clamp_t(u64, hold, FLEXVPN_SHAPER_BUSY_MIN_NS,
+		       FLEXVPN_SHAPER_BUSY_MAX_NS);
 }
 
 /*
@@ -277,19 +300,17 @@ static void flexvpn_shaper_allocate(struct flexvpn_shaper_root *root, u64 now)
 
 		s->last_bytes = bytes;
 		if (READ_ONCE(s->overlimit) || READ_ONCE(s->backlog))
-			s->busy_periods = FLEXVPN_SHAPER_BUSY_PERIODS;
-		else if (s->busy_periods)
-			s->busy_periods--;
+			s->busy_until = now + flexvpn_shaper_busy_hold(s, bytes);
 		WRITE_ONCE(s->overlimit, false);
+		s->busy = s->busy_until > now;
 		if (!flexvpn_shaper_needs_parent(s) ||
-		    (!s->busy_periods && !delta &&
+		    (!s->busy && !delta &&
 		     ++s->idle > FLEXVPN_SHAPER_IDLE_PERIODS)) {
 			flexvpn_shaper_untrack(s);
 			continue;
 		}
-		if (s->busy_periods || delta)
+		if (s->busy || delta)
 			s->idle = 0;
-		s->busy = s->busy_periods;
 		g = s->group;
 		/* what it sends, smoothed over about 16 periods: one packet
 		 * in one period of 2 ms is not a rate
@@ -389,7 +410,8 @@ static enum hrtimer_restart flexvpn_shaper_root_timer(struct hrtimer *timer)
 		root->timer_on = false;
 		ret = HRTIMER_NORESTART;
 	} else {
-		hrtimer_forward_now(timer, ns_to_ktime(FLEXVPN_SHAPER_PERIOD_NS));
+		hrtimer_forward_now(timer, ns_to_ktime(FLEXVPN_SHAPER_PERIOD_NS *
+			max(1U, root->nr_tracked / FLEXVPN_SHAPER_PERIOD_DEVICES)));
 	}
 	spin_unlock(&root->lock);
 	return ret;
