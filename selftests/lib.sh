@@ -666,6 +666,24 @@ charon_no_crash()
 
 # gre_child [NAME]: the swanctl child that GRE between the outer addresses
 # needs: transport mode, GRE only, ESP AES-GCM.
+# swanctl_hub PSK: the hub's side of the plugin tests: one connection
+# "spokes" from any address, PSK authentication as hub.example, DPD every
+# 2 s, the GRE transport child, and the PSK's secret.
+swanctl_hub()
+{
+	echo "connections { spokes {
+	version = 2
+	proposals = aes128-sha256-modp2048
+	dpd_delay = 2s
+	remote_addrs = %any
+	local { auth = psk
+		id = hub.example }
+	remote { auth = psk }
+	children { $(gre_child) }
+} }
+secrets { ike { secret = $1 } }"
+}
+
 gre_child()
 {
 	cat <<-EOF

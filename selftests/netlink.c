@@ -710,38 +710,67 @@ TEST_F(fv, access_new_duplicate_endpoint)
 
 /* ------------------------------------------------------------------ TEMPLATE_SET */
 
+/*
+ * get_one - one TEMPLATE_GET or ACCESS_GET of a device named by ifindex (or,
+ * when 0, by ifname); the reply, to be freed by the caller
+ */
+static struct nl_reply *get_one(struct __test_metadata *_metadata,
+				FIXTURE_DATA(fv) *self, uint8_t cmd,
+				uint32_t ifindex, const char *ifname)
+{
+	char buf[BUFSZ];
+	struct nlmsghdr *nlh = genl_msg(buf, self->family, cmd);
+	struct nl_reply *r = malloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	if (ifindex)
+		mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, ifindex);
+	else
+		mnl_attr_put_strz(nlh, FLEXVPN_A_IFNAME, ifname);
+	if (nl_talk(&self->gnl, nlh, r) || r->error || r->replies != 1) {
+		TH_LOG("GET %u: error %d, %d replies: %s", cmd, r->error,
+		       r->replies, r->msg);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
 /* the template's settings as the kernel reports them (TEMPLATE_GET payload) */
 static void template_snapshot(struct __test_metadata *_metadata,
 			      FIXTURE_DATA(fv) *self, char *out, size_t *len)
 {
-	char buf[BUFSZ];
-	struct nlmsghdr *nlh = genl_msg(buf, self->family, FLEXVPN_CMD_TEMPLATE_GET);
-	struct nl_reply *r = malloc(sizeof(*r));
-	const struct nlmsghdr *h = (const struct nlmsghdr *)r->first;
+	struct nl_reply *r = get_one(_metadata, self, FLEXVPN_CMD_TEMPLATE_GET,
+				     0, "vt1");
+	const struct nlmsghdr *h;
 
 	ASSERT_NE(NULL, r);
-	mnl_attr_put_strz(nlh, FLEXVPN_A_IFNAME, "vt1");
-	ASSERT_EQ(0, nl_talk(&self->gnl, nlh, r));
-	ASSERT_EQ(0, r->error) TH_LOG("TEMPLATE_GET: %s", r->msg);
-	ASSERT_EQ(1, r->replies);
+	h = (const struct nlmsghdr *)r->first;
 	*len = h->nlmsg_len - NLMSG_HDRLEN;
 	memcpy(out, mnl_nlmsg_get_payload(h), *len);
 	free(r);
 }
 
-/* template_refused - REFUSED, and vt1's settings did not move */
-#define TEMPLATE_REFUSED(...) do { \
+/*
+ * SNAPSHOT_REFUSED - REFUSED, and what @snapshot reads did not move: the
+ * request is refused as a whole
+ */
+#define SNAPSHOT_REFUSED(snapshot, what, ...) do { \
 	static char _before[BUFSZ], _after[BUFSZ]; \
 	size_t _lb, _la; \
 	struct nlmsghdr *_req = self->nlh; \
-	template_snapshot(_metadata, self, _before, &_lb); \
+	snapshot(_metadata, self, _before, &_lb); \
 	self->nlh = _req; \
 	REFUSED(__VA_ARGS__); \
-	template_snapshot(_metadata, self, _after, &_la); \
+	snapshot(_metadata, self, _after, &_la); \
 	EXPECT_EQ(_lb, _la); \
 	EXPECT_EQ(0, memcmp(_before, _after, _lb < _la ? _lb : _la)) \
-		TH_LOG("the refused TEMPLATE_SET changed the template"); \
+		TH_LOG("the refused request changed " what); \
 } while (0)
+
+#define TEMPLATE_REFUSED(...) \
+	SNAPSHOT_REFUSED(template_snapshot, "the template", __VA_ARGS__)
 
 static void template_set_u32(FIXTURE_DATA(fv) *self, uint16_t type, uint32_t v)
 {
@@ -991,15 +1020,11 @@ TEST_F(fv, template_get_on_access_device)
 static void access_peer_id(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(fv) *self, char *out, size_t len)
 {
-	char buf[BUFSZ];
-	struct nlmsghdr *nlh = genl_msg(buf, self->family, FLEXVPN_CMD_ACCESS_GET);
-	struct nl_reply *r = malloc(sizeof(*r));
+	struct nl_reply *r = get_one(_metadata, self, FLEXVPN_CMD_ACCESS_GET,
+				     self->va, NULL);
 	struct access_info ai;
 
 	ASSERT_NE(NULL, r);
-	mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, self->va);
-	ASSERT_EQ(0, nl_talk(&self->gnl, nlh, r));
-	ASSERT_EQ(0, r->error) TH_LOG("ACCESS_GET: %s", r->msg);
 	parse_access(r, &ai);
 	snprintf(out, len, "%s", ai.peer_id);
 	free(r);
@@ -1169,17 +1194,13 @@ TEST_F(fv, ip_link_add_vaccess_says_template)
 static void access_snapshot(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(fv) *self, char *out, size_t *len)
 {
-	char buf[BUFSZ];
-	struct nlmsghdr *nlh = genl_msg(buf, self->family, FLEXVPN_CMD_ACCESS_GET);
-	struct nl_reply *r = malloc(sizeof(*r));
-	const struct nlmsghdr *h = (const struct nlmsghdr *)r->first;
+	struct nl_reply *r = get_one(_metadata, self, FLEXVPN_CMD_ACCESS_GET,
+				     self->va, NULL);
+	const struct nlmsghdr *h;
 	const struct nlattr *top, *a;
 
 	ASSERT_NE(NULL, r);
-	mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, self->va);
-	ASSERT_EQ(0, nl_talk(&self->gnl, nlh, r));
-	ASSERT_EQ(0, r->error) TH_LOG("ACCESS_GET: %s", r->msg);
-	ASSERT_EQ(1, r->replies);
+	h = (const struct nlmsghdr *)r->first;
 	*len = 0;
 	mnl_attr_for_each(top, h, GENL_HDRLEN) {
 		if (mnl_attr_get_type(top) != FLEXVPN_A_ACCESS)
@@ -1198,19 +1219,8 @@ static void access_snapshot(struct __test_metadata *_metadata,
 	free(r);
 }
 
-/* ACCESS_REFUSED - REFUSED, and the access device did not move */
-#define ACCESS_REFUSED(...) do { \
-	static char _before[BUFSZ], _after[BUFSZ]; \
-	size_t _lb, _la; \
-	struct nlmsghdr *_req = self->nlh; \
-	access_snapshot(_metadata, self, _before, &_lb); \
-	self->nlh = _req; \
-	REFUSED(__VA_ARGS__); \
-	access_snapshot(_metadata, self, _after, &_la); \
-	EXPECT_EQ(_lb, _la); \
-	EXPECT_EQ(0, memcmp(_before, _after, _lb < _la ? _lb : _la)) \
-		TH_LOG("the refused request changed the access device"); \
-} while (0)
+#define ACCESS_REFUSED(...) \
+	SNAPSHOT_REFUSED(access_snapshot, "the access device", __VA_ARGS__)
 
 #define MBIT 1000000ULL
 

@@ -49,17 +49,7 @@ charon_conf spoke2 "$(spoke_profile 2)"
 psk='secrets { ike { secret = flexvpn-dpd-psk } }'
 # the hub probes its peers every 2 s; retransmit_tries = 3 and
 # retransmit_timeout = 1 (lib.sh) give up on a dead one after about 12 s
-hub_conf="connections { spokes {
-	version = 2
-	proposals = aes128-sha256-modp2048
-	dpd_delay = 2s
-	remote_addrs = %any
-	local { auth = psk
-		id = hub.example }
-	remote { auth = psk }
-	children { $(gre_child) }
-} }
-$psk"
+hub_conf=$(swanctl_hub flexvpn-dpd-psk)
 # spoke_conf N DOMAIN: spokeN.DOMAIN's connection to the hub
 spoke_conf()
 {

@@ -63,15 +63,7 @@ psk='secrets { ike { secret = flexvpn-test-psk } }'
 ike_common="version = 2
 	proposals = aes128-sha256-modp2048
 	dpd_delay = 2s"
-hub_conf="connections { spokes {
-	$ike_common
-	remote_addrs = %any
-	local { auth = psk
-		id = hub.example }
-	remote { auth = psk }
-	children { $(gre_child) }
-} }
-$psk"
+hub_conf=$(swanctl_hub flexvpn-test-psk)
 spoke_conf()
 {
 	echo "connections { hub {

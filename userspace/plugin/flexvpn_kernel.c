@@ -415,26 +415,20 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
- * RTM_GETLINK of a device, or RTM_NEWLINK setting it up.
+ * RTM_GETLINK of a device.
  */
-static bool link_request(uint16_t type, uint32_t ifindex, link_info_t *info)
+static bool link_get(uint32_t ifindex, link_info_t *info)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
+	nlh->nlmsg_type = RTM_GETLINK;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	if (type == RTM_NEWLINK)
-	{
-		ifi->ifi_flags = ifi->ifi_change = IFF_UP;
-	}
-	return talk(NETLINK_ROUTE, nlh, info ? link_cb : NULL, info,
-				type == RTM_NEWLINK ? "setting an access device up"
-									: "reading a device");
+	return talk(NETLINK_ROUTE, nlh, link_cb, info, "reading a device");
 }
 
 /*
@@ -444,8 +438,8 @@ uint32_t flexvpn_kernel_vrf_table(uint32_t ifindex)
 {
 	link_info_t dev = {}, master = {};
 
-	if (!link_request(RTM_GETLINK, ifindex, &dev) || !dev.master ||
-		!link_request(RTM_GETLINK, dev.master, &master) || !master.vrf_table)
+	if (!link_get(ifindex, &dev) || !dev.master ||
+		!link_get(dev.master, &master) || !master.vrf_table)
 	{
 		return RT_TABLE_MAIN;
 	}
@@ -519,13 +513,8 @@ bool flexvpn_kernel_access_new(char *template, char *what, host_t *local,
 	ok = talk(NETLINK_GENERIC, nlh, access_cb, list, what) &&
 		 list->get_first(list, (void**)&created) == SUCCESS;
 	if (ok)
-	{
+	{	/* the kernel brings it up: nothing more to ask */
 		*access = *created;
-		ok = link_request(RTM_NEWLINK, access->ifindex, NULL);
-		if (!ok)
-		{
-			flexvpn_kernel_access_del(access->ifindex);
-		}
 	}
 	list->destroy_function(list, free);
 	return ok;

@@ -33,7 +33,7 @@ typedef struct {
 } flexvpn_access_t;
 
 /**
- * FLEXVPN_CMD_ACCESS_NEW from template; the device is up afterwards.
+ * FLEXVPN_CMD_ACCESS_NEW from template; the kernel creates it up.
  * Failures are logged with the kernel's message, what names the setting.
  * shaping: the device's shaper, NULL for the template's default.
  */

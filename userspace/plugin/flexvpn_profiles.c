@@ -334,20 +334,6 @@ static flexvpn_profile_t *profile_create(char *name)
 	return profile;
 }
 
-static bool name_in(linked_list_t *names, char *name)
-{
-	enumerator_t *enumerator;
-	char *current;
-	bool found = FALSE;
-
-	enumerator = names->create_enumerator(names);
-	while (!found && enumerator->enumerate(enumerator, &current))
-	{
-		found = streq(current, name);
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
 
 static bool id_in(linked_list_t *patterns, identification_t *id)
 {
@@ -378,7 +364,8 @@ METHOD(flexvpn_profiles_t, find, flexvpn_profile_t*,
 	while (!found && enumerator->enumerate(enumerator, &profile))
 	{
 		if (profile->connections->get_count(profile->connections) &&
-			(!name || !name_in(profile->connections, name)))
+			(!name || !profile->connections->find_first(profile->connections,
+									linked_list_match_str, NULL, name)))
 		{
 			continue;
 		}
