@@ -21,6 +21,8 @@ PACKAGES=(
 	# dpkg-dev for `apt-get source`); the guest tests run them.
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins dpkg-dev
 	iproute2 iputils-ping iperf3 tshark socat tcpdump jq
+	# the NAT router of selftests/plugin_nat.sh (masquerade)
+	nftables
 	linux-source-6.1
 	# The 6.1 LTS kernel Debian 12 runs; the newest 6.12 is added below.
 	linux-image-amd64 linux-headers-amd64
