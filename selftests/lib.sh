@@ -695,3 +695,80 @@ gre_child()
 		}
 	EOF
 }
+
+# ---------------------------------------------------------------- NAT
+
+# nat_inside4 INDEX HOST: an address behind the NAT router of site INDEX:
+# 198.19.INDEX.HOST/24 (the benchmarking range too; router .1, site .2).
+nat_inside4() { echo "198.19.$1.$2"; }
+
+# topo_nat NAT INDEX SITE: SITE behind the NAT router NAT. NAT is attached
+# to inet as site INDEX (topo_site: its wan has outer4 INDEX, the public
+# address) and masquerades (nft) whatever leaves through wan; SITE's "wan"
+# has nat_inside4 INDEX 2, NAT's "inside" .1, SITE's default route via NAT.
+# IPv4 only: nothing is translated for IPv6.
+topo_nat()
+{
+	local nat=$1 i=$2 site=$3
+
+	topo_site "$nat" "$i"
+	ns_new "$site"
+	ipn "$nat" link add inside type veth peer name wan netns "$NS_PREFIX-$site"
+	ipn "$nat" -batch - <<-EOF
+		link set inside up
+		addr add $(nat_inside4 "$i" 1)/24 dev inside
+	EOF
+	ipn "$site" -batch - <<-EOF
+		link set wan up
+		addr add $(nat_inside4 "$i" 2)/24 dev wan
+		route add 0.0.0.0/0 via $(nat_inside4 "$i" 1)
+	EOF
+	n "$nat" nft -f - <<-EOF
+		table ip nat {
+			chain postrouting {
+				type nat hook postrouting priority srcnat;
+				oifname "wan" masquerade
+			}
+		}
+	EOF
+}
+
+# capture_udp PCAP: PCAP.udp, one line per IPv4 frame of PCAP: protocols,
+# source, destination, UDP source and destination port (empty if not UDP).
+capture_udp()
+{
+	tshark -n -r "$1" -Y ip -T fields -E separator=/t -E occurrence=f \
+		-e frame.protocols -e ip.src -e ip.dst -e udp.srcport \
+		-e udp.dstport > "$1.udp" 2> "$FV_TMP/tshark.err" || {
+		diag "tshark failed:"
+		diag_file "$FV_TMP/tshark.err" 5
+		return 1
+	}
+}
+
+# frames_udp PCAP CONDITION: how many lines of PCAP.udp (capture_udp) meet
+# the awk CONDITION over p (frame.protocols), src, dst, sport, dport.
+frames_udp()
+{
+	awk -F'\t' '{ p = $1; src = $2; dst = $3; sport = $4; dport = $5 }
+		'"($2)"' { n++ } END { print n + 0 }' "$1.udp"
+}
+
+# swanctl_spoke I HUB PSK: spoke I's connection "hub" to the hub at HUB:
+# PSK authentication as spokeI.example, the hub as hub.example, DPD every
+# 2 s, the GRE transport child (the counterpart of swanctl_hub).
+swanctl_spoke()
+{
+	echo "connections { hub {
+	version = 2
+	proposals = aes128-sha256-modp2048
+	dpd_delay = 2s
+	remote_addrs = $2
+	local { auth = psk
+		id = spoke$1.example }
+	remote { auth = psk
+		id = hub.example }
+	children { $(gre_child) }
+} }
+secrets { ike { secret = $3 } }"
+}
