@@ -393,6 +393,52 @@ static device_t *device_up(private_flexvpn_listener_t *this, ike_sa_t *ike_sa,
 }
 
 /**
+ * The IKE_SA's virtual IPs: ours (from the peer's pool) go on the device,
+ * the peer's (from our pool) get a host route through it, like a learned
+ * route. Mutex held.
+ */
+static void apply_vips(device_t *dev, ike_sa_t *ike_sa)
+{
+	enumerator_t *enumerator;
+	flexvpn_prefix_t *prefix;
+	host_t *vip;
+	chunk_t raw;
+
+	enumerator = ike_sa->create_virtual_ip_enumerator(ike_sa, TRUE);
+	while (enumerator->enumerate(enumerator, &vip))
+	{
+		if (flexvpn_kernel_addr_add(vip, dev->ifindex))
+		{
+			DBG1(DBG_CFG, "flexvpn: virtual IP %H on %s", vip, dev->ifname);
+		}
+	}
+	enumerator->destroy(enumerator);
+
+	enumerator = ike_sa->create_virtual_ip_enumerator(ike_sa, FALSE);
+	while (enumerator->enumerate(enumerator, &vip))
+	{
+		raw = vip->get_address(vip);
+		INIT(prefix,
+			.family = vip->get_family(vip),
+			.len = raw.len * 8,
+			.le = raw.len * 8,
+		);
+		memcpy(prefix->addr, raw.ptr, raw.len);
+		if (prefix_in(dev->routes, prefix) ||
+			!flexvpn_kernel_route(TRUE, prefix, dev->ifindex, dev->table,
+								  dev->profile->metric))
+		{
+			free(prefix);
+			continue;
+		}
+		dev->routes->insert_last(dev->routes, prefix);
+		DBG1(DBG_CFG, "flexvpn: the peer's virtual IP %H routed through %s",
+			 vip, dev->ifname);
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
  * Delete the IKE_SA's device, if it still owns one. Mutex held.
  */
 static void device_down(private_flexvpn_listener_t *this, uint32_t id)
@@ -465,6 +511,10 @@ METHOD(listener_t, child_updown, bool,
 		if (dev && ann)
 		{
 			apply_routes(this, dev, ann->prefixes);
+		}
+		if (dev)
+		{
+			apply_vips(dev, ike_sa);
 		}
 	}
 	this->mutex->unlock(this->mutex);
