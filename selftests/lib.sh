@@ -570,7 +570,8 @@ require_plugin()
 }
 
 # charon_conf NS [FLEXVPN SETTINGS...]: writes NS's strongswan.conf; the
-# arguments go into charon.plugins.flexvpn verbatim (profiles { ... }).
+# arguments go into charon.plugins.flexvpn verbatim (profiles { ... });
+# CHARON_EXTRA, when set, goes into the charon section.
 charon_conf()
 {
 	local ns=$1 dir=$FV_TMP/$1
@@ -580,6 +581,7 @@ charon_conf()
 		charon {
 			load = $CHARON_PLUGINS
 			make_before_break = yes
+			${CHARON_EXTRA:-}
 			retransmit_tries = 3
 			retransmit_timeout = 1
 			filelog {

@@ -481,6 +481,31 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
 				add ? "adding a learned route" : "deleting a learned route");
 }
 
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_addr_add(host_t *addr, uint32_t ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	chunk_t raw = addr->get_address(addr);
+	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh;
+	int family = addr->get_family(addr);
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = family;
+	ifa->ifa_prefixlen = family == AF_INET ? 32 : 128;
+	ifa->ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, raw.len, raw.ptr);
+	mnl_attr_put(nlh, IFA_ADDRESS, raw.len, raw.ptr);
+	return talk(NETLINK_ROUTE, nlh, NULL, NULL, "adding a virtual IP");
+}
+
 /* ------------------------------------------------------------ access */
 
 /*

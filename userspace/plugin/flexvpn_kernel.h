@@ -72,4 +72,10 @@ uint32_t flexvpn_kernel_vrf_table(uint32_t ifindex);
 bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
 						  uint32_t table, uint32_t metric);
 
+/**
+ * Add an address (a virtual IP from the peer's pool) to a device, as a host
+ * address (/32, /128; IPv6 without duplicate address detection).
+ */
+bool flexvpn_kernel_addr_add(host_t *addr, uint32_t ifindex);
+
 #endif /** FLEXVPN_KERNEL_H_ @}*/

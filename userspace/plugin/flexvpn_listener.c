@@ -5,8 +5,9 @@
  * The access devices' lifecycle, driven by charon's bus: one device per
  * IKE_SA that has a GRE transport-mode CHILD_SA between its outer addresses,
  * kept across rekeys and make-before-break reauthentication, gone with the
- * IKE_SA; and the routes the peer announced in its configuration payload,
- * installed through the device.
+ * IKE_SA; the routes the peer announced in its configuration payload and
+ * the virtual IPs, installed through the device; and, with virtual IPs, the
+ * GRE child's traffic selectors narrowed to the outer addresses.
  */
 
 #include "flexvpn_listener.h"
@@ -15,7 +16,9 @@
 #include <daemon.h>
 #include <netinet/in.h>
 #include <threading/mutex.h>
+#include <threading/thread_value.h>
 #include <encoding/payloads/cp_payload.h>
+#include <encoding/payloads/ts_payload.h>
 
 typedef struct private_flexvpn_listener_t private_flexvpn_listener_t;
 
@@ -44,6 +47,17 @@ typedef struct {
 	linked_list_t *prefixes;
 } announced_t;
 
+/**
+ * The traffic selectors of the message a worker is processing, kept for the
+ * narrow hook, which only sees what charon already narrowed.
+ */
+typedef struct {
+	uint32_t ike_id;
+	/** TSi and TSr payloads (traffic_selector_t*) */
+	linked_list_t *tsi;
+	linked_list_t *tsr;
+} received_ts_t;
+
 struct private_flexvpn_listener_t {
 
 	/**
@@ -71,6 +85,11 @@ struct private_flexvpn_listener_t {
 	 * two workers never race on one device
 	 */
 	mutex_t *mutex;
+
+	/**
+	 * received_ts_t of the message this thread is processing
+	 */
+	thread_value_t *received;
 };
 
 static void device_destroy(device_t *dev)
@@ -85,6 +104,18 @@ static void announced_destroy(announced_t *ann)
 {
 	ann->prefixes->destroy_function(ann->prefixes, free);
 	free(ann);
+}
+
+static void received_ts_destroy(received_ts_t *received)
+{
+	if (received)
+	{
+		received->tsi->destroy_offset(received->tsi,
+									  offsetof(traffic_selector_t, destroy));
+		received->tsr->destroy_offset(received->tsr,
+									  offsetof(traffic_selector_t, destroy));
+		free(received);
+	}
 }
 
 static device_t *device_by_ike(private_flexvpn_listener_t *this, uint32_t id)
@@ -393,6 +424,52 @@ static device_t *device_up(private_flexvpn_listener_t *this, ike_sa_t *ike_sa,
 }
 
 /**
+ * The IKE_SA's virtual IPs: ours (from the peer's pool) go on the device,
+ * the peer's (from our pool) get a host route through it, like a learned
+ * route. Mutex held.
+ */
+static void apply_vips(device_t *dev, ike_sa_t *ike_sa)
+{
+	enumerator_t *enumerator;
+	flexvpn_prefix_t *prefix;
+	host_t *vip;
+	chunk_t raw;
+
+	enumerator = ike_sa->create_virtual_ip_enumerator(ike_sa, TRUE);
+	while (enumerator->enumerate(enumerator, &vip))
+	{
+		if (flexvpn_kernel_addr_add(vip, dev->ifindex))
+		{
+			DBG1(DBG_CFG, "flexvpn: virtual IP %H on %s", vip, dev->ifname);
+		}
+	}
+	enumerator->destroy(enumerator);
+
+	enumerator = ike_sa->create_virtual_ip_enumerator(ike_sa, FALSE);
+	while (enumerator->enumerate(enumerator, &vip))
+	{
+		raw = vip->get_address(vip);
+		INIT(prefix,
+			.family = vip->get_family(vip),
+			.len = raw.len * 8,
+			.le = raw.len * 8,
+		);
+		memcpy(prefix->addr, raw.ptr, raw.len);
+		if (prefix_in(dev->routes, prefix) ||
+			!flexvpn_kernel_route(TRUE, prefix, dev->ifindex, dev->table,
+								  dev->profile->metric))
+		{
+			free(prefix);
+			continue;
+		}
+		dev->routes->insert_last(dev->routes, prefix);
+		DBG1(DBG_CFG, "flexvpn: the peer's virtual IP %H routed through %s",
+			 vip, dev->ifname);
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
  * Delete the IKE_SA's device, if it still owns one. Mutex held.
  */
 static void device_down(private_flexvpn_listener_t *this, uint32_t id)
@@ -466,6 +543,10 @@ METHOD(listener_t, child_updown, bool,
 		{
 			apply_routes(this, dev, ann->prefixes);
 		}
+		if (dev)
+		{
+			apply_vips(dev, ike_sa);
+		}
 	}
 	this->mutex->unlock(this->mutex);
 	return TRUE;
@@ -528,6 +609,54 @@ static void read_subnets(cp_payload_t *cp, linked_list_t *prefixes)
 	enumerator->destroy(enumerator);
 }
 
+/**
+ * Keep the TSi and TSr of an incoming message for the narrow hook, which
+ * runs in the same thread while the message is processed; forget those of
+ * the previous message.
+ */
+static void keep_received_ts(private_flexvpn_listener_t *this,
+							 ike_sa_t *ike_sa, message_t *message)
+{
+	received_ts_t *received = NULL;
+	enumerator_t *enumerator;
+	payload_t *payload;
+	ts_payload_t *ts;
+
+	enumerator = message->create_payload_enumerator(message);
+	while (enumerator->enumerate(enumerator, &payload))
+	{
+		if (payload->get_type(payload) != PLV2_TS_INITIATOR &&
+			payload->get_type(payload) != PLV2_TS_RESPONDER)
+		{
+			continue;
+		}
+		if (!received)
+		{
+			INIT(received,
+				.ike_id = ike_sa->get_unique_id(ike_sa),
+				.tsi = linked_list_create(),
+				.tsr = linked_list_create(),
+			);
+		}
+		ts = (ts_payload_t*)payload;
+		if (ts->get_initiator(ts))
+		{
+			received->tsi->destroy_offset(received->tsi,
+									offsetof(traffic_selector_t, destroy));
+			received->tsi = ts->get_traffic_selectors(ts);
+		}
+		else
+		{
+			received->tsr->destroy_offset(received->tsr,
+									offsetof(traffic_selector_t, destroy));
+			received->tsr = ts->get_traffic_selectors(ts);
+		}
+	}
+	enumerator->destroy(enumerator);
+	received_ts_destroy(this->received->get(this->received));
+	this->received->set(this->received, received);
+}
+
 METHOD(listener_t, message, bool,
 	private_flexvpn_listener_t *this, ike_sa_t *ike_sa, message_t *message,
 	bool incoming, bool plain)
@@ -538,8 +667,12 @@ METHOD(listener_t, message, bool,
 	cp_payload_t *cp;
 	announced_t *ann;
 
-	if (!incoming || !plain ||
-		message->get_exchange_type(message) != IKE_AUTH)
+	if (!incoming || !plain)
+	{
+		return TRUE;
+	}
+	keep_received_ts(this, ike_sa, message);
+	if (message->get_exchange_type(message) != IKE_AUTH)
 	{
 		return TRUE;
 	}
@@ -582,6 +715,176 @@ METHOD(listener_t, message, bool,
 	}
 	this->mutex->unlock(this->mutex);
 	prefixes->destroy(prefixes);
+	return TRUE;
+}
+
+/**
+ * Whether the IKE_SA has a virtual IP on one side.
+ */
+static bool has_vips(ike_sa_t *ike_sa, bool local)
+{
+	enumerator_t *enumerator;
+	host_t *vip;
+	bool found;
+
+	enumerator = ike_sa->create_virtual_ip_enumerator(ike_sa, local);
+	found = enumerator->enumerate(enumerator, &vip);
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * In our proposal, a selector naming one of a side's virtual IPs names its
+ * outer address instead: charon derives "dynamic" from the virtual IP when
+ * it rekeys a CHILD_SA. Selectors of a virtual IP of the other address
+ * family are left out.
+ */
+static void vips_to_outer(ike_sa_t *ike_sa, bool local, linked_list_t *list)
+{
+	enumerator_t *enumerator, *vips;
+	traffic_selector_t *ts;
+	host_t *vip, *outer;
+
+	outer = local ? ike_sa->get_my_host(ike_sa)
+				  : ike_sa->get_other_host(ike_sa);
+	enumerator = list->create_enumerator(list);
+	while (enumerator->enumerate(enumerator, &ts))
+	{
+		vips = ike_sa->create_virtual_ip_enumerator(ike_sa, local);
+		while (vips->enumerate(vips, &vip))
+		{
+			if (!ts->is_host(ts, vip))
+			{
+				continue;
+			}
+			if (vip->get_family(vip) == outer->get_family(outer))
+			{
+				ts->set_address(ts, outer);
+			}
+			else
+			{
+				list->remove_at(list, enumerator);
+				ts->destroy(ts);
+			}
+			break;
+		}
+		vips->destroy(vips);
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * Narrow one side's selectors as charon does for a transport-mode CHILD_SA
+ * without a virtual IP: the configured selectors, "dynamic" being the outer
+ * address, against those the peer sent. charon would take the virtual IP
+ * (and refuse the outer address the peer proposes), but GRE runs between
+ * the outer addresses. What charon narrowed is kept if nothing matches.
+ */
+static void narrow_to_outer(ike_sa_t *ike_sa, child_cfg_t *cfg, bool local,
+							linked_list_t *list, linked_list_t *received)
+{
+	enumerator_t *e1, *e2;
+	traffic_selector_t *ts, *sent, *subset;
+	linked_list_t *hosts, *derived, *result;
+	host_t *outer;
+	bool nat;
+
+	outer = local ? ike_sa->get_my_host(ike_sa)
+				  : ike_sa->get_other_host(ike_sa);
+	nat = ike_sa->has_condition(ike_sa, local ? COND_NAT_HERE
+											  : COND_NAT_THERE);
+	hosts = linked_list_create_with_items(outer, NULL);
+	derived = cfg->get_traffic_selectors(cfg, local, NULL, hosts, FALSE);
+	hosts->destroy(hosts);
+	result = linked_list_create();
+
+	e1 = derived->create_enumerator(derived);
+	while (e1->enumerate(e1, &ts))
+	{
+		e2 = received->create_enumerator(received);
+		while (e2->enumerate(e2, &sent))
+		{
+			sent = sent->clone(sent);
+			if (nat && sent->is_host(sent, NULL))
+			{	/* behind a NAT it names the untranslated address */
+				sent->set_address(sent, outer);
+			}
+			subset = ts->get_subset(ts, sent);
+			if (subset)
+			{
+				result->insert_last(result, subset);
+			}
+			sent->destroy(sent);
+		}
+		e2->destroy(e2);
+	}
+	e1->destroy(e1);
+	derived->destroy_offset(derived, offsetof(traffic_selector_t, destroy));
+
+	if (result->get_count(result))
+	{
+		DBG1(DBG_CFG, "flexvpn: %s traffic selectors %#R: the outer address, "
+			 "not the virtual IP", local ? "our" : "the peer's", result);
+		while (list->remove_first(list, (void**)&ts) == SUCCESS)
+		{
+			ts->destroy(ts);
+		}
+		while (result->remove_first(result, (void**)&ts) == SUCCESS)
+		{
+			list->insert_last(list, ts);
+		}
+	}
+	result->destroy(result);
+}
+
+METHOD(listener_t, narrow, bool,
+	private_flexvpn_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
+	narrow_hook_t type, linked_list_t *local, linked_list_t *remote)
+{
+	child_cfg_t *cfg = child_sa->get_config(child_sa);
+	received_ts_t *received;
+	bool initiator;
+
+	/* in transport mode the selectors are the addresses of the packets the
+	 * SA carries, and a virtual IP is never one of them */
+	if (cfg->get_mode(cfg) != MODE_TRANSPORT ||
+		cfg->has_option(cfg, OPT_PROXY_MODE) ||
+		(!has_vips(ike_sa, TRUE) && !has_vips(ike_sa, FALSE)) ||
+		!this->profiles->find(this->profiles, ike_sa))
+	{
+		return TRUE;
+	}
+	switch (type)
+	{
+		case NARROW_INITIATOR_PRE_NOAUTH:
+		case NARROW_INITIATOR_PRE_AUTH:
+			vips_to_outer(ike_sa, TRUE, local);
+			vips_to_outer(ike_sa, FALSE, remote);
+			break;
+		case NARROW_RESPONDER:
+		case NARROW_INITIATOR_POST_NOAUTH:
+		case NARROW_INITIATOR_POST_AUTH:
+			received = this->received->get(this->received);
+			if (!received ||
+				received->ike_id != ike_sa->get_unique_id(ike_sa))
+			{
+				break;
+			}
+			initiator = type != NARROW_RESPONDER;
+			if (has_vips(ike_sa, TRUE))
+			{
+				narrow_to_outer(ike_sa, cfg, TRUE, local,
+								initiator ? received->tsi : received->tsr);
+			}
+			if (has_vips(ike_sa, FALSE))
+			{
+				narrow_to_outer(ike_sa, cfg, FALSE, remote,
+								initiator ? received->tsr : received->tsi);
+			}
+			break;
+		default:
+			break;
+	}
 	return TRUE;
 }
 
@@ -692,6 +995,9 @@ METHOD(flexvpn_listener_t, destroy, void,
 	this->announced->destroy_function(this->announced,
 									  (void*)announced_destroy);
 	this->mutex->destroy(this->mutex);
+	/* only the calling thread's value: other workers are gone by now */
+	received_ts_destroy(this->received->get(this->received));
+	this->received->destroy(this->received);
 	free(this);
 }
 
@@ -706,6 +1012,7 @@ flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles)
 		.public = {
 			.listener = {
 				.message = _message,
+				.narrow = _narrow,
 				.child_updown = _child_updown,
 				.ike_rekey = _ike_rekey,
 				.ike_update = _ike_update,
@@ -719,6 +1026,7 @@ flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles)
 		.devices = linked_list_create(),
 		.announced = linked_list_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.received = thread_value_create((void*)received_ts_destroy),
 	);
 	return &this->public;
 }
