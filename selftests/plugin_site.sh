@@ -142,6 +142,16 @@ check "IKE: no malformed packet, no expert info" \
 ikekeys_loaded() { grep -q 'ikekeys: TEST ONLY' "$FV_TMP/$1/charon.log"; }
 check "ikekeys was loaded in gw1's charon" ikekeys_loaded gw1
 check "ikekeys was loaded in gw2's charon" ikekeys_loaded gw2
+# an IKE rekey: the new keys are saved under the new IKE_SA's SPIs, which
+# charon derives while it still names the old IKE_SA as the current one
+ike_spis() { swanctl_ns "$1" --list-sas --ike site |
+	sed -n 's/^site: #[0-9]*, ESTABLISHED, IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1,\2/p'; }
+rekeyed() { [ "$(wc -l < "$FV_TMP/$1/ikev2_decryption_table")" -eq 2 ] &&
+	[ "$(ike_spis "$1" | wc -l)" -eq 1 ]; }
+swanctl_ns gw1 --rekey --ike site > /dev/null
+check "IKE rekey: both charons saved a second row" busywait 20000 eval 'rekeyed gw1 && rekeyed gw2'
+check "IKE rekey: the new row carries the new IKE_SA's SPIs" \
+	eq "$(sed -n 2p "$FV_TMP/gw2/ikev2_decryption_table" | cut -d, -f1,2)" "$(ike_spis gw1)"
 
 # ------------------------------------------------------------ bad configuration
 
