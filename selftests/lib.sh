@@ -774,3 +774,86 @@ swanctl_spoke()
 } }
 secrets { ike { secret = $3 } }"
 }
+
+# ---------------------------------------------------------------- IKE on the wire
+
+# require_ikekeys: tshark and the test-only charon plugin ikekeys
+# (selftests/ikekeys/: saves the IKE keys for tshark), installed into the
+# guest's throw-away overlay; `make install` never installs it.
+require_ikekeys()
+{
+	require_cmd tshark dumpcap
+	[ -f /usr/lib/ipsec/plugins/libstrongswan-ikekeys.so ] ||
+		make -s -C "$FLEXVPN_TOP/userspace/plugin" install-ikekeys > /dev/null ||
+		skip_all "cannot install the ikekeys test plugin (make in the project first)"
+}
+
+# charon_ikekeys NS: NS's charon (after charon_conf) also loads ikekeys,
+# which appends the keys of every IKEv2 SA to $FV_TMP/NS/ikev2_decryption_table
+# (Wireshark's format). strongswan.conf merges a repeated section; the later
+# load list wins.
+charon_ikekeys()
+{
+	cat >> "$FV_TMP/$1/strongswan.conf" <<-EOF
+		charon {
+			load = $CHARON_PLUGINS ikekeys
+			plugins {
+				ikekeys {
+					file = $FV_TMP/$1/ikev2_decryption_table
+				}
+			}
+		}
+	EOF
+}
+
+# ike_decode PCAP TABLE: PCAP.ike, one line per IKE frame of PCAP decrypted
+# with the keys in TABLE (charon_ikekeys), tab-separated: source address,
+# exchange type, pad length (only a decrypted Encrypted payload has one),
+# configuration payload type, its INTERNAL_IP4_SUBNET and
+# INTERNAL_IP6_SUBNET attributes as sorted PREFIX/LEN words, and the expert
+# infos (a malformed packet is one).
+ike_decode()
+{
+	local row uat=()
+	while read -r row; do
+		uat+=(-o "uat:ikev2_decryption_table:$row")
+	done < "$2"
+	tshark -n -r "$1" "${uat[@]}" -Y isakmp -T fields -E separator=/t \
+		-E occurrence=a -E aggregator=' ' \
+		-e ip.src -e isakmp.exchangetype -e isakmp.enc.pad_length \
+		-e isakmp.cfg.type \
+		-e isakmp.cfg.attr.internal_ip4_subnet_ip \
+		-e isakmp.cfg.attr.internal_ip4_subnet_netmask \
+		-e isakmp.cfg.attr.internal_ip6_subnet_ip \
+		-e isakmp.cfg.attr.internal_ip6_subnet_prefix \
+		-e _ws.expert.message 2> "$FV_TMP/tshark.err" |
+	awk -F'\t' -v OFS='\t' '
+		function masklen(m,   o, i, n, b) {
+			split(m, o, ".")
+			for (i = 1; i <= 4; i++)
+				for (b = 128; b >= 1; b /= 2)
+					if (o[i] >= b) { o[i] -= b; n++ }
+			return n + 0
+		}
+		# "IP IP ...", "LEN LEN ..." -> "IP/LEN IP/LEN ...", sorted
+		function prefixes(ips, lens, ismask,   a, l, i, j, n, t, out) {
+			n = split(ips, a, " ")
+			split(lens, l, " ")
+			for (i = 1; i <= n; i++)
+				a[i] = a[i] "/" (ismask ? masklen(l[i]) : l[i])
+			for (i = 2; i <= n; i++)
+				for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+					t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+				}
+			for (i = 1; i <= n; i++)
+				out = out (i > 1 ? " " : "") a[i]
+			return out
+		}
+		{ print $1, $2, $3, $4, prefixes($5, $6, 1), prefixes($7, $8, 0), $9 }' \
+		> "$1.ike"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || {
+		diag "tshark failed:"
+		diag_file "$FV_TMP/tshark.err" 5
+		return 1
+	}
+}

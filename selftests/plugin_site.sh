@@ -8,7 +8,11 @@
 #
 # Checked: each gateway gets one access device and the other's LAN as a
 # learned route (IPv4 and IPv6), which `flexvpn access show` lists with the
-# IKE_SA that swanctl shows; lan1 reaches lan2. Then bad configuration:
+# IKE_SA that swanctl shows; lan1 reaches lan2. Both charons also load the
+# test-only ikekeys plugin, so that tshark decrypts the captured IKE_AUTH
+# exchange: gw1's CFG_REQUEST and gw2's CFG_REPLY carry exactly the
+# profiles' routes as INTERNAL_IP4/6_SUBNET, with no expert info. Then bad
+# configuration:
 # gw1's charon restarted with a profile naming an unknown template and one
 # with a malformed prefix: each is logged once naming the setting, the
 # IKE_SA still comes up (without a device) and charon does not crash.
@@ -20,6 +24,7 @@ source "$(dirname "$0")/lib.sh"
 require_module
 require_cmd jq
 require_plugin
+require_ikekeys
 
 topo_site gw1 1
 topo_site gw2 2
@@ -56,11 +61,14 @@ charon_conf gw1 "$(profile 1)"
 # gw2 shapes what it sends to gw1: per-profile rates
 charon_conf gw2 "$(profile 2 vt1 'rate = 2mbit
 		ceil = 4Mbit')"
+charon_ikekeys gw1
+charon_ikekeys gw2
 charon_start gw1
 charon_start gw2
 swanctl_load gw1 "$(site_conf 1 2)" > /dev/null 2>&1
 swanctl_load gw2 "$(site_conf 2 1)" > /dev/null 2>&1
 
+capture_start inet s1 "$FV_TMP/ike.pcap"
 check "gw1 connects to gw2" swanctl_ns gw1 --initiate --child gre --timeout 30
 check "gw1: one access device" eq "$(link_count gw1 vaccess)" 1
 check "gw2: one access device" eq "$(link_count gw2 vaccess)" 1
@@ -87,6 +95,63 @@ check "gw1: access show's IKE_SA is swanctl's" eq "$(ike_sa_of gw1)" "$(swanctl_
 check "gw2: access show's IKE_SA is swanctl's" eq "$(ike_sa_of gw2)" "$(swanctl_ike_sa gw2)"
 check "gw1: access show's text has the routes line" \
 	eval "n gw1 flexvpn access show | grep -qx '    routes .*$(lan4_net 2).*'"
+
+# ------------------------------------------------------------ IKE on the wire
+
+# The IKE_AUTH exchange decrypted with the keys ikekeys saved: the initiator
+# gw1 sends CFG_REQUEST (1), the responder gw2 answers CFG_REPLY (2). The
+# capture ran until now: dumpcap, stopped right after the exchange, can lose
+# the last packets it had not read yet under TCG.
+capture_stop
+ike_keys_agree()
+{
+	eq "$(wc -l < "$FV_TMP/gw1/ikev2_decryption_table")" 1 &&
+		cmp "$FV_TMP/gw1/ikev2_decryption_table" "$FV_TMP/gw2/ikev2_decryption_table"
+}
+check "ikekeys: gw1 and gw2 saved the same keys for their IKE_SA" ike_keys_agree
+ike_decode "$FV_TMP/ike.pcap" "$FV_TMP/gw1/ikev2_decryption_table"
+# ike_auth FROM COLUMN: COLUMN (2 = exchange, 3 = pad length, 4 = CFG type,
+# 5 = IPv4 subnets, 6 = IPv6 subnets) of FROM's IKE_AUTH messages, one line
+# per distinct value (retransmits are the same message)
+ike_auth()
+{
+	awk -F'\t' -v src="$1" -v c="$2" '$1 == src && $2 == 35 { print $c }' \
+		"$FV_TMP/ike.pcap.ike" | sort -u | paste -sd '|'
+}
+ike_auth_decrypted()
+{
+	local pads
+	pads=$(awk -F'\t' -v src="$1" '$1 == src && $2 == 35 { print ($3 == "" ? "encrypted" : "decrypted") }' \
+		"$FV_TMP/ike.pcap.ike" | sort -u)
+	eq "$pads" decrypted
+}
+check "tshark decrypts gw1's IKE_AUTH request" ike_auth_decrypted "$(outer4 1)"
+check "tshark decrypts gw2's IKE_AUTH response" ike_auth_decrypted "$(outer4 2)"
+check "IKE_AUTH request: a CFG_REQUEST" eq "$(ike_auth "$(outer4 1)" 4)" 1
+check "IKE_AUTH response: a CFG_REPLY" eq "$(ike_auth "$(outer4 2)" 4)" 2
+check "CFG_REQUEST: INTERNAL_IP4_SUBNET is gw1's IPv4 route" \
+	eq "$(ike_auth "$(outer4 1)" 5)" "$(lan4_net 1)"
+check "CFG_REQUEST: INTERNAL_IP6_SUBNET is gw1's IPv6 route" \
+	eq "$(ike_auth "$(outer4 1)" 6)" "$(lan6_net 1)"
+check "CFG_REPLY: INTERNAL_IP4_SUBNET is gw2's IPv4 route" \
+	eq "$(ike_auth "$(outer4 2)" 5)" "$(lan4_net 2)"
+check "CFG_REPLY: INTERNAL_IP6_SUBNET is gw2's IPv6 route" \
+	eq "$(ike_auth "$(outer4 2)" 6)" "$(lan6_net 2)"
+check "IKE: no malformed packet, no expert info" \
+	eq "$(awk -F'\t' '$7 != ""' "$FV_TMP/ike.pcap.ike")" ""
+ikekeys_loaded() { grep -q 'ikekeys: TEST ONLY' "$FV_TMP/$1/charon.log"; }
+check "ikekeys was loaded in gw1's charon" ikekeys_loaded gw1
+check "ikekeys was loaded in gw2's charon" ikekeys_loaded gw2
+# an IKE rekey: the new keys are saved under the new IKE_SA's SPIs, which
+# charon derives while it still names the old IKE_SA as the current one
+ike_spis() { swanctl_ns "$1" --list-sas --ike site |
+	sed -n 's/^site: #[0-9]*, ESTABLISHED, IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1,\2/p'; }
+rekeyed() { [ "$(wc -l < "$FV_TMP/$1/ikev2_decryption_table")" -eq 2 ] &&
+	[ "$(ike_spis "$1" | wc -l)" -eq 1 ]; }
+swanctl_ns gw1 --rekey --ike site > /dev/null
+check "IKE rekey: both charons saved a second row" busywait 20000 eval 'rekeyed gw1 && rekeyed gw2'
+check "IKE rekey: the new row carries the new IKE_SA's SPIs" \
+	eq "$(sed -n 2p "$FV_TMP/gw2/ikev2_decryption_table" | cut -d, -f1,2)" "$(ike_spis gw1)"
 
 # ------------------------------------------------------------ bad configuration
 
