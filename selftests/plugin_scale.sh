@@ -329,6 +329,10 @@ check "hub charon stopped: no device, route, XFRM state or policy left" nothing_
 check "hub log: every device created was deleted" \
 	eq "$(grep -c 'flexvpn: IKE_SA .* gone: deleted' "$FV_TMP/hub/charon.log")" \
 	"$(grep -c 'flexvpn: IKE_SA .*: created' "$FV_TMP/hub/charon.log")"
+# the cost README's "roam_events = no" hint is about
+diag "the hub sent $(grep -c 'sending address list update' "$FV_TMP/hub/charon.log" || true) MOBIKE address updates"
+check "the plugin logged the roam-events hint" \
+	grep -q 'flexvpn: with many peers .* roam_events = no' "$FV_TMP/hub/charon.log"
 for ns in hub $(all_spokes); do
 	check "charon in $ns did not crash" charon_no_crash "$ns"
 done
