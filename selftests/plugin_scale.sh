@@ -79,9 +79,7 @@ done
 # ------------------------------------------------------------ charons
 
 # 50 IKE_SA_INITs at once on one emulated CPU: answers take seconds, and
-# lib.sh's 1 s retransmits would only add work (and race with the hub's
-# cookies: an old request retransmitted after the cookie retry makes the
-# hub answer twice with different keys, and IKE_AUTH fails)
+# lib.sh's 1 s retransmits would only add work
 more="retransmit_timeout = 4
 retransmit_tries = 5"
 charon_conf hub "profiles {
@@ -92,7 +90,11 @@ charon_conf hub "profiles {
 		accept = 198.19.0.0/16 le 24, 2001:db8:300::/48 le 64
 	}
 }"
-charon_conf_more hub "$more"
+# and no cookies: charon 5.9.8 can still retransmit the request the
+# cookie replaced, the hub answers both with different keys, and IKE_AUTH
+# fails; a hub expecting 50 spokes at once lets 50 be half-open
+charon_conf_more hub "$more
+cookie_threshold = $(( 2 * SPOKES ))"
 # the README's minimal hub, with the spokes' cheap proposal
 printf '%s\n' "connections { spokes {
 	proposals = $PROPOSAL
@@ -332,7 +334,7 @@ check "hub log: every device created was deleted" \
 # the cost README's "roam_events = no" hint is about
 diag "the hub sent $(grep -c 'sending address list update' "$FV_TMP/hub/charon.log" || true) MOBIKE address updates"
 check "the plugin logged the roam-events hint" \
-	grep -q 'flexvpn: with many peers .* roam_events = no' "$FV_TMP/hub/charon.log"
+	grep -q 'flexvpn: with many peers .*roam_events = no' "$FV_TMP/hub/charon.log"
 for ns in hub $(all_spokes); do
 	check "charon in $ns did not crash" charon_no_crash "$ns"
 done
