@@ -29,7 +29,7 @@
 # no device, proto-249 route, XFRM state or policy behind, on the hub or
 # the spokes; a second round of 50 and then the hub's charon stopped
 # (SIGTERM) with all 50 up: the same. The time to bring 50 up is printed.
-# flexvpn: timeout=1200
+# flexvpn: timeout=600
 
 set -e
 source "$(dirname "$0")/lib.sh"
