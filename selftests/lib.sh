@@ -666,8 +666,8 @@ charon_no_crash()
 		"$FV_TMP/$1/charon.log"
 }
 
-# gre_child [NAME]: the swanctl child that GRE between the outer addresses
-# needs: transport mode, GRE only, ESP AES-GCM.
+# gre_child [NAME [SETTINGS]]: the swanctl child that GRE between the outer
+# addresses needs: transport mode, GRE only, ESP AES-GCM (and SETTINGS).
 # swanctl_hub PSK: the hub's side of the plugin tests: one connection
 # "spokes" from any address, PSK authentication as hub.example, DPD every
 # 2 s, the GRE transport child, and the PSK's secret.
@@ -694,6 +694,7 @@ gre_child()
 			local_ts = dynamic[gre]
 			remote_ts = dynamic[gre]
 			esp_proposals = aes128gcm16
+			${2:-}
 		}
 	EOF
 }
@@ -857,3 +858,22 @@ ike_decode()
 		return 1
 	}
 }
+# ---------------------------------------------------------------- many peers
+
+# charon_conf_more NS SETTINGS: more charon settings for NS, after
+# charon_conf (strongswan.conf extends a section defined twice; a setting
+# given again overrides the first).
+charon_conf_more() { printf 'charon {\n%s\n}\n' "$2" >> "$FV_TMP/$1/strongswan.conf"; }
+
+# xfrm_count NS state|policy: SAs or policies in NS's kernel; not the
+# per-socket policies charon's IKE sockets carry.
+xfrm_count()
+{
+	local first='^src '
+	[ "$2" = state ] || first='^[[:space:]]+dir '	# not "socket in"
+	ipn "$1" xfrm "$2" list | grep -cE "$first" || true
+}
+
+# proto_routes NS: the routes the plugin installed in NS (proto 249), in
+# every table ("table all" lists IPv4 and IPv6).
+proto_routes() { ipn "$1" route show table all proto 249 | wc -l; }

@@ -50,6 +50,17 @@ static bool plugin_cb(private_flexvpn_plugin_t *this,
 	{
 		/* no IKE_SA exists yet: every device of ours is a leftover */
 		this->listener->cleanup(this->listener);
+		/* kernel-netlink takes each access device coming and going for a
+		 * roam event and sends every MOBIKE peer an address list update:
+		 * N spokes coming up cost a hub N * N exchanges */
+		if (lib->settings->get_bool(lib->settings,
+						"%s.plugins.kernel-netlink.roam_events", TRUE, lib->ns))
+		{
+			DBG1(DBG_CFG, "flexvpn: with many peers (a hub) set "
+				 "%s.plugins.kernel-netlink.roam_events = no: each access "
+				 "device created or deleted makes charon send all MOBIKE "
+				 "peers an address update", lib->ns);
+		}
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
 		charon->attributes->add_handler(charon->attributes,
 										&this->attributes->handler);
