@@ -182,7 +182,8 @@ fv_cleanup()
 	if [ "$rc" -ne 0 ] && [ "$TAP_FAILED" -eq 0 ]; then
 		tap_fail "$PROG: aborted (exit $rc)"
 	fi
-	diag "$PROG: $TAP_N tests, $TAP_FAILED failed, ${SECONDS}s"
+	# a program without test cases (tools/demo.sh) has nothing to sum up
+	[ "$TAP_N" -eq 0 ] || diag "$PROG: $TAP_N tests, $TAP_FAILED failed, ${SECONDS}s"
 	[ "$TAP_FAILED" -eq 0 ] && exit $KSFT_PASS
 	exit $KSFT_FAIL
 }
@@ -877,3 +878,14 @@ xfrm_count()
 # proto_routes NS: the routes the plugin installed in NS (proto 249), in
 # every table ("table all" lists IPv4 and IPv6).
 proto_routes() { ipn "$1" route show table all proto 249 | wc -l; }
+
+# esp_record NS: records the ESP SAs of NS as they are now (an IKE daemon's,
+# their keys read back from `ip xfrm state`) for esp_uat_opts and
+# capture_decode, so tshark decrypts what charon keyed. AES-GCM only.
+esp_record()
+{
+	ipn "$1" xfrm state | awk '
+		/^src / { s = $2; d = $4 }
+		$1 == "proto" && $2 == "esp" { spi = $4 }
+		$1 == "aead" && $2 ~ /^rfc4106/ { print s, d, spi, $3 }' >> "$FV_ESP_SAS"
+}

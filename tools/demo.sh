@@ -1,90 +1,205 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh: a FlexVPN hub with two spokes, built by hand with the flexvpn
-# tool and `ip xfrm`, inside the guest (`make demo` runs it there). It prints
-# what a network engineer would look at: the template, the access devices,
-# the routes, traffic from LAN1 to LAN2 through the hub, and the wire.
+# demo.sh: a FlexVPN hub with two spokes, driven by charon and the flexvpn
+# plugin, inside the guest (`make demo` runs it there). Every charon runs
+# the configuration of the README's "A hub and its spokes", read from
+# README.md itself, so what the demo shows is what a person copying the
+# README gets. It prints what a network engineer would look at: the IKE_SAs,
+# the access devices the plugin created, the routes learned over IKEv2,
+# traffic from LAN1 to LAN2 through the hub, the wire, a shaped spoke, and a
+# spoke leaving.
 #
-#   lan1 ── spoke1 ═══╗                 ╔═══ spoke2 ── lan2
-#                     ╚═ va1  hub  va2 ═╝
-#           (GRE in ESP transport mode over "inet"; the hub's access
-#            devices sit in VRF vrf-in, its outer side in VRF vrf-out)
+#   lan1 ── spoke1 ──┐                         ┌── spoke2 ── lan2
+#                    └── inet ── hub (charon) ─┘
+#        the spokes know only the hub's address; the hub's access devices
+#        (GRE in ESP transport mode) sit in its inside VRF vrf-in
 #
-# The topology helpers are the selftests' (selftests/lib.sh), so the demo
-# shows exactly what the tests check.
+# The topology and charon helpers are the selftests' (selftests/lib.sh), so
+# the demo shows what selftests/plugin_hub.sh checks.
 
 set -e
 source "$(dirname "$0")/../selftests/lib.sh"
+README=$(dirname "$0")/../README.md
 
 require_module
-require_cmd jq
+require_cmd jq dumpcap tshark
+require_plugin
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-show() { printf '%s$ %s\n' "${PS_NS:+[$PS_NS] }" "$*"; "$@"; }
-on() { local PS_NS=$1; shift; show ip netns exec "$(nsname "$PS_NS")" "$@"; }
+# on NS CMD...: run CMD in NS, showing it the way a person would type it
+on() { local ns=$1; shift; printf '[%s] $ %s\n' "$ns" "$*"; n "$ns" "$@"; }
+# sw NS ARGS...: swanctl against NS's charon, shown the same way
+sw() { local ns=$1; shift; printf '[%s] $ swanctl %s\n' "$ns" "$*"; swanctl_ns "$ns" "$@"; }
+# load NS TEXT: swanctl --load-all of TEXT in NS (swanctl's complaints about
+# the credential folders it did not find left out)
+load()
+{
+	printf '[%s] $ swanctl --load-all\n' "$1"
+	swanctl_load "$1" "$2" | grep -v '^opening directory'
+}
+# show_file NS PATH TEXT: show TEXT as the content of file PATH on NS
+show_file() { printf '[%s] %s:\n%s\n' "$1" "$2" "$(sed 's/^/  | /' <<< "$3")"; }
 
-say "kernel $(uname -r), flexvpn.ko loaded"
+# readme BLOCK: the code block of README.md that follows the line
+# "<!-- tools/demo.sh: BLOCK -->".
+readme()
+{
+	local text
+	text=$(awk -v m="<!-- tools/demo.sh: $1 -->" '
+		$0 == m { found = 1; next }
+		found && /^```/ { if (inside) exit; inside = 1; next }
+		found && inside' "$README")
+	[ -n "$text" ] || { echo "README.md has no block marked '$1'" >&2; return 1; }
+	printf '%s\n' "$text"
+}
 
-topo_site hub 0 vrf-out 20
+# fail WHAT: the demo cannot go on; the charon logs say why.
+fail()
+{
+	echo "demo: $*" >&2
+	for ns in hub spoke1 spoke2; do
+		echo "--- $ns charon.log (tail)" >&2
+		tail -n 15 "$FV_TMP/$ns/charon.log" >&2 2>/dev/null || true
+	done
+	exit 1
+}
+
+# routes NS [TABLE [-6]]: the routes the plugin installed (proto 249)
+routes() { ipn "$1" ${3:+"$3"} route show table "${2:-main}" proto 249; }
+nroutes() { routes "$@" | wc -l; }
+hub_dev() { n hub flexvpn -j access list | jq -r --arg p "spoke$1.example" '.[] | select(.peer_id == $p) | .ifname'; }
+
+say "kernel $(uname -r), flexvpn.ko loaded, $($CHARON --version 2>&1 | head -n 1 || echo charon)"
+
+topo_site hub 0
 topo_site spoke1 1
 topo_site spoke2 2
 topo_lan spoke1 1 lan1
 topo_lan spoke2 2 lan2
-ipn hub link add vrf-in type vrf table 10
-ipn hub link set vrf-in up
 
-say "the hub: one virtual-template, inside VRF vrf-in, front-door VRF vrf-out"
-template_new hub vt1 underlay vrf-out local "$(outer4 0)"
-ipn hub link set vt1 master vrf-in
-on hub flexvpn template show
+# ------------------------------------------------------------ the hub
 
-declare -A hubva spokeva
+say "the hub $(outer4 0) (README \"A hub and its spokes\"): inside VRF vrf-in, template vt1"
+while read -r line; do
+	# shellcheck disable=SC2086 # the README's command line, word by word
+	on hub $line
+done < <(readme "hub setup")
+# README "Shaping spokes": a 100 Mbit/s WAN, spokes at 10 that may borrow up to 20
+on hub flexvpn template set vt1 parent-rate 100mbit access-rate 10mbit access-ceil 20mbit
+
+say "the hub's charon: the README's flexvpn.conf with the small-spoke profile of \"Shaping spokes\" first, and its swanctl.conf"
+hub_flexvpn=$(readme "hub flexvpn.conf")
+small=$(readme "hub shaping profile")
+hub_flexvpn=${hub_flexvpn/"    profiles {"/"    profiles {"$'\n'"$small"}
+[[ $hub_flexvpn == *"$small"* ]] || fail "no '    profiles {' line in the README's hub flexvpn.conf"
+hub_swanctl=$(readme "hub swanctl.conf")
+show_file hub /etc/strongswan.d/charon/flexvpn.conf "$hub_flexvpn"
+show_file hub /etc/swanctl/conf.d/hub.conf "$hub_swanctl"
+# charon_conf wants what goes inside charon.plugins.flexvpn { }
+charon_conf hub "$(sed '1d;$d' <<< "$hub_flexvpn")"
+charon_start hub
+load hub "$hub_swanctl"
+
+# ------------------------------------------------------------ the spokes
+
+# spoke_conf N BLOCK: the README's spoke1 BLOCK for spoke N: its own name and LAN
+spoke_conf()
+{
+	readme "spoke1 $2" | sed -e "s/spoke1/spoke$1/g" \
+		-e "s|$(lan4_net 1)|$(lan4_net "$1")|g" -e "s|$(lan6_net 1)|$(lan6_net "$1")|g"
+}
+
+say "the spokes: the README's spoke configuration; each knows only the hub's address"
+show_file spoke1 /etc/strongswan.d/charon/flexvpn.conf "$(spoke_conf 1 flexvpn.conf)"
+show_file spoke1 /etc/swanctl/conf.d/hub.conf "$(spoke_conf 1 swanctl.conf)"
+echo "spoke2: the same, with its own name and LAN:"
+diff -U0 <(spoke_conf 1 flexvpn.conf; spoke_conf 1 swanctl.conf) \
+	<(spoke_conf 2 flexvpn.conf; spoke_conf 2 swanctl.conf) | grep '^[-+] ' || true
+spoke_up() { [ -n "$(hub_dev "$1")" ]; }
 for s in 1 2; do
-	hubva[$s]=$(access_new hub vt1 remote "$(outer4 "$s")" peer-id "spoke$s.example" owner "$s")
-	template_new "spoke$s" vt1
-	spokeva[$s]=$(access_new "spoke$s" vt1 remote "$(outer4 0)" local "$(outer4 "$s")" peer-id hub.example)
-	xfrm_gre_transport hub "$(outer4 0)" "spoke$s" "$(outer4 "$s")"
-	tunnel_addrs hub "${hubva[$s]}" "$s" 1
-	tunnel_addrs "spoke$s" "${spokeva[$s]}" "$s" 2
-	# the hub reaches each LAN through that spoke's access device
-	ipn hub route add "$(lan4_net "$s")" dev "${hubva[$s]}" vrf vrf-in
-	ipn hub -6 route add "$(lan6_net "$s")" dev "${hubva[$s]}" vrf vrf-in
-	# spokes send everything for the other LANs to the hub
-	ipn "spoke$s" route add 203.0.113.0/24 dev "${spokeva[$s]}"
-	ipn "spoke$s" -6 route add 2001:db8:200::/44 dev "${spokeva[$s]}"
+	on "spoke$s" ip link add vt1 type vtemplate
+	charon_conf "spoke$s" "$(spoke_conf "$s" flexvpn.conf | sed '1d;$d')"
+	charon_start "spoke$s"
+	# start_action = start: loading the connection brings it up; one
+	# after the other, so that spoke1 gets va1
+	load "spoke$s" "$(spoke_conf "$s" swanctl.conf)"
+	busywait 60000 spoke_up "$s" || fail "spoke$s did not come up"
 done
 
-say "access devices on the hub: one per spoke, cloned from vt1"
+# up when the hub has a device per spoke and both spokes' LANs (IPv4, IPv6)
+# in vrf-in, and each spoke the hub's two summaries
+all_up()
+{
+	[ "$(link_count hub vaccess)" = 2 ] &&
+	[ "$(nroutes hub 10)" = 2 ] && [ "$(nroutes hub 10 -6)" = 2 ] &&
+	[ "$(nroutes spoke1)" = 1 ] && [ "$(nroutes spoke1 main -6)" = 1 ] &&
+	[ "$(nroutes spoke2)" = 1 ] && [ "$(nroutes spoke2 main -6)" = 1 ]
+}
+busywait 60000 all_up || fail "the spokes did not come up with their routes"
+va1=$(hub_dev 1) va2=$(hub_dev 2)
+
+# ------------------------------------------------------------ control plane
+
+say "IKEv2 on the hub: one IKE_SA per spoke, each with a GRE child in transport mode"
+sw hub --list-sas
+
+say "the access devices the plugin created: peer identity, IKE_SA, learned routes, shaper"
 on hub flexvpn access list
+on hub flexvpn access show
 on hub ip -br link show master vrf-in
 
-say "routes: the hub's inside VRF, and spoke1's way to the other LAN"
-on hub ip route show vrf vrf-in
-on spoke1 ip route show 203.0.113.0/24
+say "routes learned over IKEv2 (proto 249): the hub's inside VRF, and spoke1"
+on hub ip route show vrf vrf-in proto 249
+on hub ip -6 route show vrf vrf-in proto 249
+on spoke1 ip route show proto 249
+on spoke1 ip -6 route show proto 249
+
+# ------------------------------------------------------------ data plane
 
 say "LAN1 reaches LAN2 through the hub (IPv4 and IPv6)"
-capture_start hub wan "$FV_TMP/hub-wan.pcap"
-ping_ok lan1 "$(lan4 2 2)" > /dev/null
-ping_ok lan1 "$(lan6 2 2)" > /dev/null
+pcap=$FV_TMP/hub-wan.pcapng
+capture_start hub wan "$pcap"
+ping_ok lan1 "$(lan4 2 2)" > /dev/null || fail "lan1 does not reach lan2 (IPv4)"
+ping_ok lan1 "$(lan6 2 2)" > /dev/null || fail "lan1 does not reach lan2 (IPv6)"
 on lan1 ping -c 3 -i 0.2 "$(lan4 2 2)"
 on lan1 ping -c 3 -i 0.2 "$(lan6 2 2)"
 capture_stop
 
-say "counters: what came in from spoke1 left towards spoke2"
-on hub flexvpn access show
-
-say "the wire at the hub: ESP only, decrypted by tshark into GRE"
-on hub tshark -n -r "$FV_TMP/hub-wan.pcap" -c 6 2> /dev/null || true
+say "the wire at the hub: ESP only; decrypted with charon's keys (ip xfrm state) into GRE"
+# C.UTF-8: tshark's arrows
+LC_ALL=C.UTF-8 on hub tshark -n -r "$pcap" -c 6 2> /dev/null || true
+esp_record hub
 mapfile -t esp_opts < <(esp_uat_opts)
-tshark -n -r "$FV_TMP/hub-wan.pcap" "${esp_opts[@]}" -Y gre -c 4 2> /dev/null || true
+printf '[hub] $ tshark -n -r %s -o esp.enable_encryption_decode:TRUE -o uat:esp_sa:<keys of ip xfrm state> -Y gre -c 4\n' "${pcap##*/}"
+LC_ALL=C.UTF-8 tshark -n -r "$pcap" "${esp_opts[@]}" -Y gre -c 4 2> /dev/null || true
+capture_decode "$pcap"
+echo "the layers of frame 1: $(awk -F'\t' '{ print $1; exit }' "$pcap.txt")"
+echo "frames on the hub's wan: $(frames "$pcap" 'p ~ /:esp/') ESP," \
+	"$(frames "$pcap" 'p ~ /:gre/ && p !~ /:esp/ || (p !~ /:esp/ && addr ~ /203\.0\.113\.|2001:db8:20[0-9]:/)') in the clear," \
+	"$(frames "$pcap" 'p ~ /:esp:gre:/') decrypted into GRE"
 
-say "shaping: the hub's WAN is 100 Mbit/s, spoke2 gets 2 Mbit/s and may borrow up to 4"
-on hub flexvpn template set vt1 parent-rate 100mbit access-rate 10mbit access-ceil 20mbit
-on hub flexvpn access set "${hubva[2]}" rate 2mbit ceil 4mbit
-ping_ok lan1 "$(lan4 2 2)" > /dev/null
-on lan1 ping -q -c 20 -i 0.01 -s 1200 "$(lan4 2 2)" || true
-on hub flexvpn access show "${hubva[2]}"
+say "shaping: spoke2 fell under the small profile (2 Mbit/s, ceil 4), spoke1 has the template's 10/20"
+echo "40 pings of 1300 bytes sent at once to lan2: they queue on the hub and leave at spoke2's ceil"
+on lan1 ping -q -c 40 -l 40 -s 1300 -W 5 "$(lan4 2 2)" || true
+on hub flexvpn access show "$va2"
 on hub flexvpn template show vt1
 
-say "spoke-to-spoke shortcuts arrive with NHRP (issue 5); the IKEv2-driven hub with the charon plugin (issue 3)"
+# ------------------------------------------------------------ a spoke leaves
+
+say "spoke2 disconnects: the hub deletes its device and the routes through it"
+sw spoke2 --terminate --ike hub
+spoke2_gone()
+{
+	[ -z "$(hub_dev 2)" ] && [ "$(nroutes hub 10)" = 1 ] && [ "$(nroutes hub 10 -6)" = 1 ] &&
+	[ "$(link_count spoke2 vaccess)" = 0 ]
+}
+busywait 20000 spoke2_gone || fail "spoke2's device or routes stayed on the hub"
+on hub flexvpn access list
+on hub ip route show vrf vrf-in proto 249
+on hub ip -6 route show vrf vrf-in proto 249
+on spoke2 flexvpn access list
+echo "[hub] what the plugin logged:"
+grep -h 'flexvpn:' "$FV_TMP/hub/charon.log" | sed 's/^/  /'
+
+say "$va1 still carries spoke1; spoke-to-spoke shortcuts (NHRP) arrive with issue 5"
