@@ -40,6 +40,14 @@
 #   B2_THREADS    charon.threads of both charons (default 16)
 #   B2_ROAM_EVENTS  charon.plugins.kernel-netlink.roam_events of both
 #                 charons (default yes, charon's default)
+#   B2_PERF       seconds: `perf record -a -g` over the first B2_PERF
+#                 seconds of each timed interval; the top symbols per
+#                 candidate go to stderr (where the time goes)
+#
+# Besides the wall time, every run records CPU time over the timed interval
+# (ms): the hub's charon (hub_cpu_ms), the spokes' charon (spokes_cpu_ms) and
+# the whole guest (busy_ms, /proc/stat without idle and iowait). Under a
+# shared host wall time is noisy; CPU time per IKE_SA is not.
 #
 # Output: RAW lines (tools/bench/stats.py b2 turns them into the table).
 set -e
@@ -221,11 +229,40 @@ established()
 		END { print ike + 0, child + 0 }'
 }
 
+# cpu_ms PID: user + system CPU time of a process so far (ms)
+cpu_ms()
+{
+	local f
+	read -ra f < "/proc/$1/stat"
+	# fields 14 and 15 (utime, stime) counted from 1, after "pid (comm)"
+	echo $(( (f[13] + f[14]) * 1000 / $(getconf CLK_TCK) ))
+}
+
+# busy_ms: CPU time the whole guest spent not idle so far (ms)
+busy_ms()
+{
+	local cpu user nice sys idle iowait irq softirq steal
+	read -r cpu user nice sys idle iowait irq softirq steal _ < /proc/stat
+	echo $(( (user + nice + sys + irq + softirq + steal) * 1000 / $(getconf CLK_TCK) ))
+}
+
+# proc_cpu: "PID COMM TICKS" of every process (user + system ticks)
+proc_cpu()
+{
+	local f
+	for f in /proc/[0-9]*/stat; do
+		cat "$f" 2>/dev/null
+	done | awk '{ sub(/^[0-9]+ \(/, ""); i = index($0, ") ");
+		comm = substr($0, 1, i - 1); $0 = substr($0, i + 2);
+		print comm, $12 + $13 }' | sort
+}
+
 # one CAND N REP: one measurement
 one()
 {
 	local cand=$1 count=$2 rep=$3 timeout=${B2_TIMEOUT:-$(( 60 + $2 / 2 ))}
-	local t0 t1 states devs want_devs ike nchild dir load_ms
+	local t0 t1 states devs want_devs ike nchild dir load_ms perf_pid
+	local hub_cpu0 spokes_cpu0 busy0 hub_cpu spokes_cpu busy
 
 	topo "$count"
 	conf hub "$cand"
@@ -243,6 +280,16 @@ one()
 		want_devs=0
 	fi
 
+	if [ "${B2_PERF:-}" ]; then
+		perf record -a -g -F 499 -o "$BENCH_TMP/perf-$cand.data" \
+			-- sleep "$B2_PERF" > "$BENCH_TMP/perf.out" 2>&1 &
+		perf_pid=$!
+	fi
+	[ "${B2_PERF:-}" ] && proc_cpu > "$BENCH_TMP/cpu0"
+	head -n 1 /proc/stat > "$BENCH_TMP/stat0"
+	hub_cpu0=$(cpu_ms "${CHARON_PID[hub]}")
+	spokes_cpu0=$(cpu_ms "${CHARON_PID[spokes]}")
+	busy0=$(busy_ms)
 	t0=$(now_us)
 	swanctl_ns spokes --load-conns --file "$BENCH_TMP/spokes/swanctl.conf" > /dev/null
 	load_ms=$(( ($(now_us) - t0) / 1000 ))
@@ -254,13 +301,33 @@ one()
 		[ $(( t1 - t0 )) -ge $(( timeout * 1000000 )) ] && break
 		sleep 0.2
 	done
+	hub_cpu=$(( $(cpu_ms "${CHARON_PID[hub]}") - hub_cpu0 ))
+	spokes_cpu=$(( $(cpu_ms "${CHARON_PID[spokes]}") - spokes_cpu0 ))
+	busy=$(( $(busy_ms) - busy0 ))
+	if [ "${B2_PERF:-}" ]; then
+		wait "$perf_pid" || true
+		proc_cpu > "$BENCH_TMP/cpu1"
+		diag "CPU ticks by command over the interval, $cand N=$count rep $rep:"
+		join -a 2 -e 0 -o 0,1.2,2.2 <(awk '{ t[$1] += $2 } END { for (c in t) print c, t[c] }' "$BENCH_TMP/cpu0" | sort) \
+			<(awk '{ t[$1] += $2 } END { for (c in t) print c, t[c] }' "$BENCH_TMP/cpu1" | sort) |
+			awk '$3 - $2 > 0 { print $3 - $2, $1 }' | sort -rn | head -n 12 | sed 's/^/#   /' >&2
+		diag "/proc/stat cpu (user nice system idle iowait irq softirq) delta:"
+		paste <(head -n 1 /proc/stat) "$BENCH_TMP/stat0" | awk '{ n = NF / 2;
+			printf "#   "; for (i = 2; i <= 8; i++) printf "%d ", $i - $(i + n); print "" }' >&2
+		diag "perf, $cand N=$count rep $rep: top symbols (self)"
+		perf report --stdio -i "$BENCH_TMP/perf-$cand.data" --no-children \
+			--sort comm,dso,sym --percent-limit 1 -g none 2>/dev/null |
+			grep -v "^#\|^$" | head -n 40 | sed 's/^/#   /' >&2
+	fi
 	read -r ike nchild <<< "$(established)"
 	devs=$(devices)
 	record b2 cand=$cand n=$count rep=$rep setup_us=$(( t1 - t0 )) \
-		load_ms=$load_ms ike=$ike child=$nchild states=$states devs=$devs \
+		load_ms=$load_ms hub_cpu_ms=$hub_cpu spokes_cpu_ms=$spokes_cpu \
+		busy_ms=$busy ike=$ike child=$nchild states=$states devs=$devs \
 		failed=$(( count - (ike < nchild ? ike : nchild) )) \
 		rate=$(awk -v n="$ike" -v t=$(( t1 - t0 )) 'BEGIN { printf "%.2f", n * 1e6 / t }')
 	if [ "${B2_DEBUG:-}" ]; then swanctl_ns hub --list-conns >&2; cat $BENCH_TMP/hub/swanctl.conf >&2; ls -l $BENCH_TMP/hub >&2; grep -v 'loaded\|plugin' $BENCH_TMP/hub/charon.log | tail -n 40 >&2; fi
+	diag "hub: $(grep -c 'sending address list update' "$BENCH_TMP/hub/charon.log") MOBIKE address list updates sent, $(grep -c 'received retransmit' "$BENCH_TMP/hub/charon.log") retransmits received"
 	for dir in hub spokes; do
 		# what went wrong, for the reader of the raw file
 		grep -iE 'retransmit|fail|error|unable|no .* found|not supported|CHILD_SA' "$BENCH_TMP/$dir/charon.log" |
@@ -273,6 +340,13 @@ one()
 }
 
 diag "B2 on $(uname -r): proposal $PROPOSAL, sizes $SIZES, $REPS repetitions ($REPS_LARGE at N >= 1000), charon.threads $THREADS, $(nproc) CPUs"
+# The first SAs of a boot load the ESP, AEAD and cipher modules (over 9p,
+# under TCG: seconds); a warm-up round that is not recorded keeps that out
+# of whichever candidate would run first.
+for cand in $CANDIDATES; do
+	one "$cand" 10 0 > /dev/null 2>&1
+done
+diag "warm-up done"
 for count in $SIZES; do
 	reps=$REPS
 	[ "$count" -ge 1000 ] && reps=$REPS_LARGE

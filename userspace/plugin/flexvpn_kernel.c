@@ -101,7 +101,8 @@ static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 
 /**
  * Send nlh on a new socket of bus and read replies up to the ack or the end
- * of the dump. On failure, logs what failed with the kernel's message.
+ * of the dump. On failure, logs what failed with the kernel's message (not
+ * if what is NULL: a question whose answer may be "no").
  */
 static bool talk(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 				 char *what)
@@ -144,7 +145,7 @@ static bool talk(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 	}
 	while (ret > 0);
 out:
-	if (ret < 0)
+	if (ret < 0 && what)
 	{
 		DBG1(DBG_KNL, "flexvpn: %s: %s", what,
 			 req.extack[0] ? req.extack : strerror(errno));
@@ -357,12 +358,13 @@ linked_list_t *flexvpn_kernel_access_dump()
 /* ------------------------------------------------------------ rtnetlink */
 
 /**
- * What RTM_GETLINK says of a device: its master, and its VRF table if it
- * is a VRF.
+ * What RTM_GETLINK says of a device: its master, its VRF table if it is a
+ * VRF, and whether it is an access device.
  */
 typedef struct {
 	uint32_t master;
 	uint32_t vrf_table;
+	bool access;
 } link_info_t;
 
 static void link_kind_data(const struct nlattr *linkinfo, link_info_t *info)
@@ -376,6 +378,7 @@ static void link_kind_data(const struct nlattr *linkinfo, link_info_t *info)
 		{
 			case IFLA_INFO_KIND:
 				vrf = streq(mnl_attr_get_str(attr), "vrf");
+				info->access = streq(mnl_attr_get_str(attr), "vaccess");
 				break;
 			case IFLA_INFO_DATA:
 				data = attr;
@@ -415,9 +418,11 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
- * RTM_GETLINK of a device.
+ * RTM_GETLINK of a device, by index or (if ifindex is 0) by name; quiet if
+ * what is NULL.
  */
-static bool link_get(uint32_t ifindex, link_info_t *info)
+static bool link_get(uint32_t ifindex, const char *ifname, link_info_t *info,
+					 char *what)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -428,7 +433,23 @@ static bool link_get(uint32_t ifindex, link_info_t *info)
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	return talk(NETLINK_ROUTE, nlh, link_cb, info, "reading a device");
+	if (!ifindex)
+	{
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	}
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return talk(NETLINK_ROUTE, nlh, link_cb, info, what);
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_is_access(const char *ifname)
+{
+	link_info_t dev = {};
+
+	return strlen(ifname) < IFNAMSIZ && link_get(0, ifname, &dev, NULL) &&
+		   dev.access;
 }
 
 /*
@@ -438,8 +459,9 @@ uint32_t flexvpn_kernel_vrf_table(uint32_t ifindex)
 {
 	link_info_t dev = {}, master = {};
 
-	if (!link_get(ifindex, &dev) || !dev.master ||
-		!link_get(dev.master, &master) || !master.vrf_table)
+	if (!link_get(ifindex, NULL, &dev, "reading a device") || !dev.master ||
+		!link_get(dev.master, NULL, &master, "reading a device") ||
+		!master.vrf_table)
 	{
 		return RT_TABLE_MAIN;
 	}

@@ -60,6 +60,12 @@ bool flexvpn_kernel_access_del(uint32_t ifindex);
 linked_list_t *flexvpn_kernel_access_dump();
 
 /**
+ * Whether the device of that name is an access device (quietly FALSE if
+ * there is no such device).
+ */
+bool flexvpn_kernel_is_access(const char *ifname);
+
+/**
  * The routing table of the VRF a device is enslaved to; RT_TABLE_MAIN if
  * it is enslaved to none.
  */

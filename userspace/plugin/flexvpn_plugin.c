@@ -9,6 +9,7 @@
 #include "flexvpn_plugin.h"
 #include "flexvpn_listener.h"
 #include "flexvpn_attributes.h"
+#include "flexvpn_kernel.h"
 
 #include <daemon.h>
 
@@ -37,6 +38,33 @@ struct private_flexvpn_plugin_t {
 	flexvpn_attributes_t *attributes;
 };
 
+/**
+ * charon's own kernel_interface_t.is_interface_usable(), while ours stands
+ * in for it
+ */
+static bool (*charon_is_interface_usable)(kernel_interface_t *kernel,
+										  const char *iface);
+
+/**
+ * Access devices are the inside of the VPN, so they are no path for IKE,
+ * and their addresses are none of charon's to announce. Without this, every
+ * access device that comes up is an address change to charon's
+ * kernel-netlink plugin, and charon answers each (at most every 100 ms) by
+ * checking the path of every IKE_SA and sending every MOBIKE peer an
+ * address list update: with N spokes, an INFORMATIONAL exchange to each of
+ * them for each new spoke. kernel-netlink asks this once per link message
+ * and keeps the answer; routes and addresses on devices it deems unusable
+ * set off no roam event either.
+ */
+static bool is_interface_usable(kernel_interface_t *kernel, const char *iface)
+{
+	if (flexvpn_kernel_is_access(iface))
+	{
+		return FALSE;
+	}
+	return charon_is_interface_usable(kernel, iface);
+}
+
 METHOD(plugin_t, get_name, char*,
 	private_flexvpn_plugin_t *this)
 {
@@ -50,17 +78,8 @@ static bool plugin_cb(private_flexvpn_plugin_t *this,
 	{
 		/* no IKE_SA exists yet: every device of ours is a leftover */
 		this->listener->cleanup(this->listener);
-		/* kernel-netlink takes each access device coming and going for a
-		 * roam event and sends every MOBIKE peer an address list update:
-		 * N spokes coming up cost a hub N * N exchanges */
-		if (lib->settings->get_bool(lib->settings,
-						"%s.plugins.kernel-netlink.roam_events", TRUE, lib->ns))
-		{
-			DBG1(DBG_CFG, "flexvpn: with many peers (a hub) set "
-				 "%s.plugins.kernel-netlink.roam_events = no: each access "
-				 "device created or deleted makes charon send all MOBIKE "
-				 "peers an address update", lib->ns);
-		}
+		charon_is_interface_usable = charon->kernel->is_interface_usable;
+		charon->kernel->is_interface_usable = is_interface_usable;
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
 		charon->attributes->add_handler(charon->attributes,
 										&this->attributes->handler);
@@ -74,6 +93,10 @@ static bool plugin_cb(private_flexvpn_plugin_t *this,
 		charon->attributes->remove_handler(charon->attributes,
 										   &this->attributes->handler);
 		charon->bus->remove_listener(charon->bus, &this->listener->listener);
+		if (charon->kernel->is_interface_usable == is_interface_usable)
+		{
+			charon->kernel->is_interface_usable = charon_is_interface_usable;
+		}
 	}
 	return TRUE;
 }
