@@ -444,12 +444,19 @@ static bool link_get(uint32_t ifindex, const char *ifname, link_info_t *info,
 /*
  * Described in header
  */
-bool flexvpn_kernel_is_access(const char *ifname)
+flexvpn_link_t flexvpn_kernel_link(const char *ifname)
 {
 	link_info_t dev = {};
 
-	return strlen(ifname) < IFNAMSIZ && link_get(0, ifname, &dev, NULL) &&
-		   dev.access;
+	if (strlen(ifname) >= IFNAMSIZ)
+	{
+		return FLEXVPN_LINK_OTHER;
+	}
+	if (!link_get(0, ifname, &dev, NULL))
+	{
+		return errno == ENODEV ? FLEXVPN_LINK_GONE : FLEXVPN_LINK_OTHER;
+	}
+	return dev.access ? FLEXVPN_LINK_ACCESS : FLEXVPN_LINK_OTHER;
 }
 
 /*

@@ -60,10 +60,21 @@ bool flexvpn_kernel_access_del(uint32_t ifindex);
 linked_list_t *flexvpn_kernel_access_dump();
 
 /**
- * Whether the device of that name is an access device (quietly FALSE if
- * there is no such device).
+ * What a device name is now.
  */
-bool flexvpn_kernel_is_access(const char *ifname);
+typedef enum {
+	/** some other device, or the kernel could not be asked */
+	FLEXVPN_LINK_OTHER,
+	/** an access device */
+	FLEXVPN_LINK_ACCESS,
+	/** no device has that name (any more) */
+	FLEXVPN_LINK_GONE,
+} flexvpn_link_t;
+
+/**
+ * Ask the kernel, quietly, what the device of that name is.
+ */
+flexvpn_link_t flexvpn_kernel_link(const char *ifname);
 
 /**
  * The routing table of the VRF a device is enslaved to; RT_TABLE_MAIN if

@@ -55,14 +55,20 @@ static bool (*charon_is_interface_usable)(kernel_interface_t *kernel,
  * them for each new spoke. kernel-netlink asks this once per link message
  * and keeps the answer; routes and addresses on devices it deems unusable
  * set off no roam event either.
+ * A device that is gone by the time kernel-netlink reads its message (the
+ * "down" message of a deleted access device, usually) is no path either:
+ * a device still there sends a message of its own for each change.
  */
 static bool is_interface_usable(kernel_interface_t *kernel, const char *iface)
 {
-	if (flexvpn_kernel_is_access(iface))
+	switch (flexvpn_kernel_link(iface))
 	{
-		return FALSE;
+		case FLEXVPN_LINK_ACCESS:
+		case FLEXVPN_LINK_GONE:
+			return FALSE;
+		default:
+			return charon_is_interface_usable(kernel, iface);
 	}
-	return charon_is_interface_usable(kernel, iface);
 }
 
 METHOD(plugin_t, get_name, char*,
