@@ -221,7 +221,8 @@ static void flexvpn_access_get_stats64(struct net_device *dev,
 	s->rx_errors += d[FLEXVPN_DROP_RX_INVALID];
 	s->rx_frame_errors += d[FLEXVPN_DROP_RX_INVALID];
 	s->tx_dropped += d[FLEXVPN_DROP_TX_TOO_BIG] +
-			 d[FLEXVPN_DROP_TX_INVALID];
+			 d[FLEXVPN_DROP_TX_INVALID] +
+			 d[FLEXVPN_DROP_TX_UNPROTECTED];
 	s->tx_errors += d[FLEXVPN_DROP_TX_NO_ROUTE];
 	s->tx_carrier_errors += d[FLEXVPN_DROP_TX_NO_ROUTE];
 }

@@ -186,6 +186,7 @@ static int flexvpn_nl_put_stats(struct sk_buff *skb, struct flexvpn_access *va)
 		{ FLEXVPN_STATS_A_TX_NO_ROUTE, FLEXVPN_DROP_TX_NO_ROUTE },
 		{ FLEXVPN_STATS_A_TX_TOO_BIG, FLEXVPN_DROP_TX_TOO_BIG },
 		{ FLEXVPN_STATS_A_TX_INVALID, FLEXVPN_DROP_TX_INVALID },
+		{ FLEXVPN_STATS_A_TX_UNPROTECTED, FLEXVPN_DROP_TX_UNPROTECTED },
 	};
 	int i;
 

@@ -197,6 +197,20 @@ static struct rtable *flexvpn_route4(struct net *net,
 	return rt;
 }
 
+/*
+ * GRE leaves through an IPsec SA bundle, or (if the template allows
+ * unprotected GRE) not at all. Without an XFRM policy for it, the route
+ * lookup hands back a plain route: that happens for a moment when the IKE
+ * daemon moves a peer to new addresses (the device's endpoint changes
+ * before the new policy is in) or after the policy went and the device
+ * stayed, and the inner traffic would go out in the clear.
+ */
+static bool flexvpn_xmit_protected(const struct flexvpn_access *va,
+				   const struct dst_entry *dst)
+{
+	return dst->xfrm || READ_ONCE(va->tmpl->allow_unprotected);
+}
+
 static void flexvpn_xmit4(struct sk_buff *skb, struct flexvpn_access *va,
 			  struct flexvpn_endpoint *ep, __be16 proto)
 {
@@ -209,6 +223,11 @@ static void flexvpn_xmit4(struct sk_buff *skb, struct flexvpn_access *va,
 	rt = flexvpn_route4(dev_net(va->dev), ep, &saddr);
 	if (IS_ERR(rt)) {
 		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_NO_ROUTE);
+		return;
+	}
+	if (!flexvpn_xmit_protected(va, &rt->dst)) {
+		ip_rt_put(rt);
+		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_UNPROTECTED);
 		return;
 	}
 	why = flexvpn_xmit_encap(skb, va, ep, proto, &rt->dst,
@@ -263,6 +282,11 @@ static void flexvpn_xmit6(struct sk_buff *skb, struct flexvpn_access *va,
 	dst = flexvpn_route6(dev_net(dev), ep, &saddr);
 	if (IS_ERR(dst)) {
 		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_NO_ROUTE);
+		return;
+	}
+	if (!flexvpn_xmit_protected(va, dst)) {
+		dst_release(dst);
+		flexvpn_xmit_drop(va, skb, FLEXVPN_DROP_TX_UNPROTECTED);
 		return;
 	}
 	why = flexvpn_xmit_encap(skb, va, ep, proto, dst,

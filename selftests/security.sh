@@ -23,6 +23,10 @@
 # sees GRE from the right address pair that did not come through ESP. Its
 # answers (if any) would be routed to the real spoke1, never to the attacker.
 #
+# Sending: without an outbound policy (no SA bundle on the route to the
+# spoke) the hub's device drops and counts (tx_unprotected) what it would
+# have sent in the clear; `unprotected accept` lets it out.
+#
 # Asserts: the spoofed GRE is dropped and counted in rx_unprotected, the
 # access device's rx counters do not move and the hub's stack sees no echo
 # request; with `unprotected accept` (and no inbound policy requiring ESP)
@@ -118,6 +122,34 @@ check "unprotected drop again: counted at once (live setting)" \
 	busywait 10000 stat_reached rx_unprotected $(( unp1 + 5 ))
 check "unprotected drop again: not delivered" \
 	eq "$(access_stat hub "$va" rx_packets)" "$rx2"
+
+# ------------------------------------------------------------ sending
+# Without an outbound policy for the pair (an IKE daemon moving the peer,
+# say) the route to the spoke has no SA bundle: the access device must not
+# send the inner traffic in the clear.
+ipn hub xfrm policy del src "$hub4" dst "$sp4" proto gre dir out
+# only the pings below may leave through the device
+n hub sysctl -qw "net.ipv6.conf.$va.disable_ipv6=1"
+tun_ping() { n hub ping -q -c "$1" -i 0.1 -W 1 "$(tun4 1 2)" > /dev/null 2>&1 || true; }
+capture_start hub wan "$FV_TMP/tx.pcap"
+utx0=$(access_stat hub "$va" tx_unprotected)
+tx0=$(access_stat hub "$va" tx_packets)
+tun_ping 5
+check "no SA bundle: the packets are counted in tx_unprotected" \
+	eq "$(access_stat hub "$va" tx_unprotected)" $(( utx0 + 5 ))
+check "no SA bundle: tx_packets unchanged" \
+	eq "$(access_stat hub "$va" tx_packets)" "$tx0"
+check "no SA bundle: ip -s link counts them as tx dropped" \
+	ge "$(link_stat hub "$va" tx dropped)" 5
+n hub flexvpn template set vt1 unprotected accept
+tun_ping 3
+capture_stop
+capture_decode "$FV_TMP/tx.pcap"
+check "no SA bundle: nothing left in the clear before unprotected accept" \
+	eq "$(frames "$FV_TMP/tx.pcap" 'p ~ /:gre:/')" 3
+check "unprotected accept: the template lets plain GRE out" \
+	eq "$(access_stat hub "$va" tx_unprotected)" $(( utx0 + 5 ))
+n hub flexvpn template set vt1 unprotected drop
 
 # ------------------------------------------------------------ privileges
 

@@ -14,8 +14,8 @@
 #  │              198.18.0.1          │          │ 198.18.0.2       │
 #  └──────────────────────────────────┘          └──────────────────┘
 #
-# No IPsec: the access devices send plain GRE (nothing comes back, so the
-# template's unprotected-accept setting plays no part) and the shaper counts
+# No IPsec: the access devices send plain GRE, which the template must allow
+# (`unprotected accept`; nothing comes back) and the shaper counts
 # ESP as 0 bytes (esp-overhead 0): both candidates count the outer IP packet
 # (inner UDP + IP + GRE 4 + outer IP 20). HTB sits on an Ethernet veth and
 # would count 14 more bytes per frame: its qdisc gets `stab overhead -14`.
@@ -113,6 +113,8 @@ setup()
 	ipn sink route add blackhole 172.16.0.0/12
 	n hub ping -c 1 -W 2 $SINK > /dev/null || die "hub cannot reach the sink"
 	ipn hub link add vt1 type vtemplate
+	n hub "$BENCH_TOP/build/bin/flexvpn" template set vt1 unprotected accept ||
+		die "template set vt1 unprotected accept"
 	n hub "$VACHURN" add vt1 "$k" $HUB $OUTER_BASE > /dev/null ||
 		die "vachurn add $k"
 	# the inner routes, by the remote address each device really has

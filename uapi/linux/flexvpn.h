@@ -155,7 +155,10 @@ enum flexvpn_key_mode {
  * @FLEXVPN_TMPL_A_NHRP_REDIRECT: u8, 0/1, send NHRP redirects (live)
  * @FLEXVPN_TMPL_A_ALLOW_UNPROTECTED: u8, 0/1 (live). 0 (the default): GRE
  *	from a peer's outer addresses that did not arrive through an IPsec SA
- *	between those addresses is dropped and counted. 1: it is accepted.
+ *	between those addresses is dropped and counted, and GRE that would
+ *	leave without an IPsec SA bundle (no XFRM policy for it, say while
+ *	the IKE daemon moves the SAs to new addresses) is dropped and counted
+ *	instead of sent in the clear. 1: both are let through.
  * @FLEXVPN_TMPL_A_NAME_PREFIX: string of 1..FLEXVPN_PREFIX_MAXLEN
  *	characters [A-Za-z0-9_.-] (new); access devices are named prefix + a
  *	number unique in the namespace. Default FLEXVPN_DEFAULT_PREFIX.
@@ -271,6 +274,9 @@ enum flexvpn_access_attr {
  *	ICMP "fragmentation needed" / ICMPv6 "packet too big"
  * @FLEXVPN_STATS_A_TX_INVALID: not an IP packet, or a routing loop
  * @FLEXVPN_STATS_A_PAD: padding
+ * @FLEXVPN_STATS_A_TX_UNPROTECTED: packets that would have left without
+ *	IPsec (the route to the peer has no SA bundle): dropped, unless the
+ *	template allows unprotected GRE
  */
 enum flexvpn_stats_attr {
 	FLEXVPN_STATS_A_UNSPEC,
@@ -285,6 +291,7 @@ enum flexvpn_stats_attr {
 	FLEXVPN_STATS_A_TX_TOO_BIG,
 	FLEXVPN_STATS_A_TX_INVALID,
 	FLEXVPN_STATS_A_PAD,
+	FLEXVPN_STATS_A_TX_UNPROTECTED,
 
 	__FLEXVPN_STATS_A_MAX,
 	FLEXVPN_STATS_A_MAX = __FLEXVPN_STATS_A_MAX - 1

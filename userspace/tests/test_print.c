@@ -326,7 +326,7 @@ static void test_access_text(void)
 	check(&r, "va1 template vt1 remote 192.0.2.2 local 192.0.2.1 key none "
 		  "peer-id spoke1.example owner 0x1\n"
 		  "    rx packets 10 bytes 840 unprotected 0 policy 0 invalid 0\n"
-		  "    tx packets 10 bytes 840 no-route 0 too-big 0 invalid 0\n",
+		  "    tx packets 10 bytes 840 no-route 0 too-big 0 invalid 0 unprotected 0\n",
 	      "access show: the lines of cli.md");
 	print_access(render_begin(&r, OUT_TEXT), &a, "new", false);
 	check(&r, "new va1 template vt1 remote 192.0.2.2 local 192.0.2.1 "
@@ -353,6 +353,7 @@ static void test_access_json(void)
 
 	for (i = 1; i <= FLEXVPN_STATS_A_TX_INVALID; i++)
 		a.stats[i] = i;
+	a.stats[FLEXVPN_STATS_A_TX_UNPROTECTED] = 12;
 	print_access(render_begin(&r, OUT_JSON), &a, NULL, true);
 	check(&r, "{\"ifname\":\"va1\",\"template\":\"vt1\","
 		  "\"remote\":\"192.0.2.2\",\"local\":\"192.0.2.1\","
@@ -360,7 +361,7 @@ static void test_access_json(void)
 		  "\"stats\":{\"rx_packets\":1,\"rx_bytes\":2,"
 		  "\"rx_unprotected\":5,\"rx_policy\":6,\"rx_invalid\":7,"
 		  "\"tx_packets\":3,\"tx_bytes\":4,\"tx_no_route\":8,"
-		  "\"tx_too_big\":9,\"tx_invalid\":10}}\n",
+		  "\"tx_too_big\":9,\"tx_invalid\":10,\"tx_unprotected\":12}}\n",
 	      "access show: JSON, each counter under its key");
 	print_access(render_begin(&r, OUT_JSON), &a, "del", false);
 	check(&r, "{\"event\":\"del\",\"ifname\":\"va1\",\"template\":\"vt1\","
@@ -568,7 +569,8 @@ static void test_pretty(void)
 		  "      \"tx_bytes\": 840,\n"
 		  "      \"tx_no_route\": 0,\n"
 		  "      \"tx_too_big\": 0,\n"
-		  "      \"tx_invalid\": 0\n"
+		  "      \"tx_invalid\": 0,\n"
+		  "      \"tx_unprotected\": 0\n"
 		  "    }\n"
 		  "  }\n"
 		  "]\n",

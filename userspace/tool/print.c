@@ -517,6 +517,7 @@ static const struct counter {
 	{ FLEXVPN_STATS_A_TX_NO_ROUTE, NULL, "no-route", "tx_no_route" },
 	{ FLEXVPN_STATS_A_TX_TOO_BIG, NULL, "too-big", "tx_too_big" },
 	{ FLEXVPN_STATS_A_TX_INVALID, NULL, "invalid", "tx_invalid" },
+	{ FLEXVPN_STATS_A_TX_UNPROTECTED, NULL, "unprotected", "tx_unprotected" },
 };
 
 static void print_stats(struct out *o, const uint64_t *stats)
