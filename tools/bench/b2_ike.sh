@@ -40,12 +40,12 @@
 #   B2_THREADS    charon.threads of both charons (default 16)
 #   B2_ROAM_EVENTS  charon.plugins.kernel-netlink.roam_events of both
 #                 charons (default yes, charon's default)
-#   B2_PERF       seconds: `perf record -a -g` over the first B2_PERF
-#                 seconds of each timed interval; the top symbols per
-#                 candidate go to stderr (where the time goes)
+#   B2_PERF       seconds: `perf record -g` of the hub's charon over the
+#                 first B2_PERF seconds of each timed interval; the top
+#                 symbols per candidate go to stderr (where the time goes)
 #
 # Besides the wall time, every run records CPU time over the timed interval
-# (ms): the hub's charon (hub_cpu_ms), the spokes' charon (spokes_cpu_ms) and
+# (ms): the hub's charon (hub_cpu_ms, of which in the kernel hub_sys_ms), the spokes' charon (spokes_cpu_ms) and
 # the whole guest (busy_ms, /proc/stat without idle and iowait). Under a
 # shared host wall time is noisy; CPU time per IKE_SA is not.
 #
@@ -229,13 +229,18 @@ established()
 		END { print ike + 0, child + 0 }'
 }
 
-# cpu_ms PID: user + system CPU time of a process so far (ms)
+# cpu_ms PID [sys]: user + system (or only system) CPU time of a process
+# so far (ms)
 cpu_ms()
 {
 	local f
 	read -ra f < "/proc/$1/stat"
 	# fields 14 and 15 (utime, stime) counted from 1, after "pid (comm)"
-	echo $(( (f[13] + f[14]) * 1000 / $(getconf CLK_TCK) ))
+	if [ "${2:-}" = sys ]; then
+		echo $(( f[14] * 1000 / $(getconf CLK_TCK) ))
+	else
+		echo $(( (f[13] + f[14]) * 1000 / $(getconf CLK_TCK) ))
+	fi
 }
 
 # busy_ms: CPU time the whole guest spent not idle so far (ms)
@@ -262,7 +267,7 @@ one()
 {
 	local cand=$1 count=$2 rep=$3 timeout=${B2_TIMEOUT:-$(( 60 + $2 / 2 ))}
 	local t0 t1 states devs want_devs ike nchild dir load_ms perf_pid
-	local hub_cpu0 spokes_cpu0 busy0 hub_cpu spokes_cpu busy
+	local hub_cpu0 spokes_cpu0 busy0 hub_cpu spokes_cpu busy hub_sys0 hub_sys
 
 	topo "$count"
 	conf hub "$cand"
@@ -281,13 +286,14 @@ one()
 	fi
 
 	if [ "${B2_PERF:-}" ]; then
-		perf record -a -g -F 499 -o "$BENCH_TMP/perf-$cand.data" \
+		perf record -g -F 999 -p "${CHARON_PID[hub]}" -o "$BENCH_TMP/perf-$cand.data" \
 			-- sleep "$B2_PERF" > "$BENCH_TMP/perf.out" 2>&1 &
 		perf_pid=$!
 	fi
 	[ "${B2_PERF:-}" ] && proc_cpu > "$BENCH_TMP/cpu0"
 	head -n 1 /proc/stat > "$BENCH_TMP/stat0"
 	hub_cpu0=$(cpu_ms "${CHARON_PID[hub]}")
+	hub_sys0=$(cpu_ms "${CHARON_PID[hub]}" sys)
 	spokes_cpu0=$(cpu_ms "${CHARON_PID[spokes]}")
 	busy0=$(busy_ms)
 	t0=$(now_us)
@@ -302,6 +308,7 @@ one()
 		sleep 0.2
 	done
 	hub_cpu=$(( $(cpu_ms "${CHARON_PID[hub]}") - hub_cpu0 ))
+	hub_sys=$(( $(cpu_ms "${CHARON_PID[hub]}" sys) - hub_sys0 ))
 	spokes_cpu=$(( $(cpu_ms "${CHARON_PID[spokes]}") - spokes_cpu0 ))
 	busy=$(( $(busy_ms) - busy0 ))
 	if [ "${B2_PERF:-}" ]; then
@@ -316,13 +323,13 @@ one()
 			printf "#   "; for (i = 2; i <= 8; i++) printf "%d ", $i - $(i + n); print "" }' >&2
 		diag "perf, $cand N=$count rep $rep: top symbols (self)"
 		perf report --stdio -i "$BENCH_TMP/perf-$cand.data" --no-children \
-			--sort comm,dso,sym --percent-limit 1 -g none 2>/dev/null |
+			--sort dso,sym --percent-limit 0.7 -g none 2>/dev/null |
 			grep -v "^#\|^$" | head -n 40 | sed 's/^/#   /' >&2
 	fi
 	read -r ike nchild <<< "$(established)"
 	devs=$(devices)
 	record b2 cand=$cand n=$count rep=$rep setup_us=$(( t1 - t0 )) \
-		load_ms=$load_ms hub_cpu_ms=$hub_cpu spokes_cpu_ms=$spokes_cpu \
+		load_ms=$load_ms hub_cpu_ms=$hub_cpu hub_sys_ms=$hub_sys spokes_cpu_ms=$spokes_cpu \
 		busy_ms=$busy ike=$ike child=$nchild states=$states devs=$devs \
 		failed=$(( count - (ike < nchild ? ike : nchild) )) \
 		rate=$(awk -v n="$ike" -v t=$(( t1 - t0 )) 'BEGIN { printf "%.2f", n * 1e6 / t }')
