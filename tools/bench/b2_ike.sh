@@ -40,6 +40,8 @@
 #   B2_THREADS    charon.threads of both charons (default 16)
 #   B2_ROAM_EVENTS  charon.plugins.kernel-netlink.roam_events of both
 #                 charons (default yes, charon's default)
+#   B2_HUB_IPV6   "off": IPv6 disabled on the hub's new devices (an A/B of
+#                 the addrconf work and events each access device brings)
 #   B2_PERF       seconds: `perf record -g` of the hub's charon over the
 #                 first B2_PERF seconds of each timed interval; the top
 #                 symbols per candidate go to stderr (where the time goes)
@@ -209,6 +211,8 @@ topo()
 		addr add $HUB/8 dev wan
 		link add vt1 type vtemplate
 	EOF
+	[ "${B2_HUB_IPV6:-}" = off ] &&
+		n hub sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	{
 		echo "link set wan up"
 		for (( i = 1; i <= count; i++ )); do
