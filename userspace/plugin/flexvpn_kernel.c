@@ -4,8 +4,8 @@
  *
  * The plugin's netlink: flexvpn's generic-netlink family for access
  * devices, rtnetlink for bringing them up, finding their VRF's table and the
- * routes learned through them. One short-lived socket per request, so that
- * charon's worker threads never share one.
+ * routes learned through them. One socket per bus, kept open and used by
+ * one request at a time.
  */
 
 #include "flexvpn_kernel.h"
@@ -18,6 +18,7 @@
 #include <linux/flexvpn.h>
 
 #include <daemon.h>
+#include <threading/mutex.h>
 
 /* the kernel sizes dump datagrams after the receive buffer, up to 32 KiB */
 #define BUF_SIZE 32768
@@ -31,7 +32,27 @@ typedef struct {
 	void *data;
 	/** the kernel's extended ack message */
 	char extack[256];
+	/** the ack or the end of the dump was read: nothing is left unread */
+	bool done;
 } request_t;
+
+/**
+ * A netlink socket of one bus, opened on first use and closed when a
+ * request leaves something unread on it or the socket fails.
+ */
+typedef struct {
+	int bus;
+	/** serializes requests (charon's threads, kernel-netlink's events) */
+	mutex_t *mutex;
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+} bus_socket_t;
+
+static bus_socket_t sockets[] = {
+	{ .bus = NETLINK_ROUTE },
+	{ .bus = NETLINK_GENERIC },
+};
 
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -40,6 +61,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *attr;
 	size_t offset;
 
+	req->done = TRUE;
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
 	{
 		errno = EBADMSG;
@@ -80,8 +102,10 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 /* the end of a dump; libmnl leaves it to us once we pass our own table */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
+	request_t *req = data;
 	int err = 0;
 
+	req->done = TRUE;
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
 	{
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
@@ -100,7 +124,34 @@ static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 };
 
 /**
- * Send nlh on a new socket of bus and read replies up to the ack or the end
+ * The open socket of sk, opening it if need be; NULL (errno set) on failure.
+ */
+static struct mnl_socket *socket_get(bus_socket_t *sk)
+{
+	int one = 1;
+
+	if (sk->nl)
+	{
+		return sk->nl;
+	}
+	sk->nl = mnl_socket_open(sk->bus);
+	if (!sk->nl)
+	{
+		return NULL;
+	}
+	mnl_socket_setsockopt(sk->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(sk->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	{
+		mnl_socket_close(sk->nl);
+		sk->nl = NULL;
+		return NULL;
+	}
+	sk->portid = mnl_socket_get_portid(sk->nl);
+	return sk->nl;
+}
+
+/**
+ * Send nlh on the socket of bus and read replies up to the ack or the end
  * of the dump. On failure, logs what failed with the kernel's message (not
  * if what is NULL: a question whose answer may be "no").
  */
@@ -108,26 +159,20 @@ static bool talk(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 				 char *what)
 {
 	request_t req = { .cb = cb, .data = data };
+	bus_socket_t *sk = &sockets[bus == NETLINK_GENERIC];
 	struct mnl_socket *nl;
 	char buf[BUF_SIZE];
-	uint32_t portid;
-	int one = 1, ret = -1;
+	int ret = -1;
 	ssize_t len;
 
-	nl = mnl_socket_open(bus);
+	sk->mutex->lock(sk->mutex);
+	nl = socket_get(sk);
 	if (!nl)
-	{
-		DBG1(DBG_KNL, "flexvpn: %s: netlink socket: %s", what, strerror(errno));
-		return FALSE;
-	}
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
 	{
 		goto out;
 	}
-	portid = mnl_socket_get_portid(nl);
 	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = 1;
+	nlh->nlmsg_seq = ++sk->seq;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 	{
 		goto out;
@@ -140,8 +185,8 @@ static bool talk(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 			ret = -1;
 			break;
 		}
-		ret = mnl_cb_run2(buf, len, 1, portid, data_cb, &req, ctl_cb,
-						  countof(ctl_cb));
+		ret = mnl_cb_run2(buf, len, nlh->nlmsg_seq, sk->portid, data_cb,
+						  &req, ctl_cb, countof(ctl_cb));
 	}
 	while (ret > 0);
 out:
@@ -150,8 +195,44 @@ out:
 		DBG1(DBG_KNL, "flexvpn: %s: %s", what,
 			 req.extack[0] ? req.extack : strerror(errno));
 	}
-	mnl_socket_close(nl);
+	if (ret < 0 && !req.done && sk->nl)
+	{	/* replies may be left on it, or the socket failed: a new one next */
+		mnl_socket_close(sk->nl);
+		sk->nl = NULL;
+	}
+	sk->mutex->unlock(sk->mutex);
 	return ret >= 0;
+}
+
+/*
+ * Described in header
+ */
+void flexvpn_kernel_init()
+{
+	int i;
+
+	for (i = 0; i < countof(sockets); i++)
+	{
+		sockets[i].mutex = mutex_create(MUTEX_TYPE_DEFAULT);
+	}
+}
+
+/*
+ * Described in header
+ */
+void flexvpn_kernel_deinit()
+{
+	int i;
+
+	for (i = 0; i < countof(sockets); i++)
+	{
+		if (sockets[i].nl)
+		{
+			mnl_socket_close(sockets[i].nl);
+			sockets[i].nl = NULL;
+		}
+		sockets[i].mutex->destroy(sockets[i].mutex);
+	}
 }
 
 /* ------------------------------------------------------------ genl */

@@ -33,6 +33,16 @@ typedef struct {
 } flexvpn_access_t;
 
 /**
+ * Set up the netlink sockets (once, before any other function here).
+ */
+void flexvpn_kernel_init();
+
+/**
+ * Close the netlink sockets.
+ */
+void flexvpn_kernel_deinit();
+
+/**
  * FLEXVPN_CMD_ACCESS_NEW from template; the kernel creates it up.
  * Failures are logged with the kernel's message, what names the setting.
  * shaping: the device's shaper, NULL for the template's default.

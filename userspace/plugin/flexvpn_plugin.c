@@ -124,6 +124,7 @@ METHOD(plugin_t, destroy, void,
 	this->listener->destroy(this->listener);
 	this->attributes->destroy(this->attributes);
 	this->profiles->destroy(this->profiles);
+	flexvpn_kernel_deinit();
 	free(this);
 }
 
@@ -150,6 +151,7 @@ plugin_t *flexvpn_plugin_create()
 		},
 		.profiles = flexvpn_profiles_create(),
 	);
+	flexvpn_kernel_init();
 	this->listener = flexvpn_listener_create(this->profiles);
 	this->attributes = flexvpn_attributes_create(this->profiles);
 
