@@ -23,6 +23,9 @@ PACKAGES=(
 	iproute2 iputils-ping iperf3 tshark socat tcpdump jq
 	# the NAT router of selftests/plugin_nat.sh (masquerade)
 	nftables
+	# the NHRP codec's fuzzer (userspace/nhrp/fuzz_nhrp.c): clang, and
+	# libclang-rt-14-dev for libFuzzer and the sanitizer runtimes
+	clang libclang-rt-14-dev
 	linux-source-6.1
 	# The 6.1 LTS kernel Debian 12 runs; the newest 6.12 is added below.
 	linux-image-amd64 linux-headers-amd64
