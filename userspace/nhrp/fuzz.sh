@@ -13,7 +13,10 @@ set -uo pipefail
 fuzzer=$1 corpus=$2 runs=$3 seconds=$4 seeds=$5
 shift 5
 name="fuzz_nhrp: $runs runs"
-((runs)) || name="fuzz_nhrp: ${seconds}s"
+if ((runs == 0)); then
+	name="fuzz_nhrp: ${seconds}s"
+	runs=-1		# libFuzzer's "no limit"; 0 would run nothing
+fi
 
 if [[ ! -x $fuzzer ]]; then
 	echo "ok 1 - $name # SKIP no fuzzer built (clang with libFuzzer missing)"
