@@ -26,10 +26,12 @@ static struct fv_template example_template(void)
 			   BIT(FLEXVPN_TMPL_A_GRE_KEY) |
 			   BIT(FLEXVPN_TMPL_A_NHRP_NETWORK_ID) |
 			   BIT(FLEXVPN_TMPL_A_NHRP_REDIRECT) |
+			   BIT(FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL) |
 			   BIT(FLEXVPN_TMPL_A_ALLOW_UNPROTECTED) |
 			   BIT(FLEXVPN_TMPL_A_NAME_PREFIX) |
 			   BIT(FLEXVPN_TMPL_A_ACCESS_COUNT),
 		.ifindex = 5,
+		.nhrp_redirect_interval = FLEXVPN_REDIRECT_INTERVAL_DEFAULT,
 		.ifname = "vt1",
 		.mtu_effective = 1418,
 		.key_mode = FLEXVPN_KEY_NONE,
@@ -106,13 +108,15 @@ static void test_template(void)
 	print_template(render_begin(&r, OUT_TEXT), &t);
 	check(&r, "vt1: mtu 1418 (auto) underlay none source none "
 		  "local 192.0.2.1 key none nhrp-network-id 0 "
-		  "nhrp-redirect off unprotected drop prefix va access 2\n",
+		  "nhrp-redirect off nhrp-redirect-interval 2s "
+		  "unprotected drop prefix va access 2\n",
 	      "template: the text line of cli.md");
 	print_template(render_begin(&r, OUT_JSON), &t);
 	check(&r, "{\"ifname\":\"vt1\",\"mtu\":1418,\"mtu_auto\":true,"
 		  "\"underlay\":null,\"source\":null,\"local\":\"192.0.2.1\","
 		  "\"key\":null,\"nhrp_network_id\":0,"
-		  "\"nhrp_redirect\":false,\"unprotected\":\"drop\","
+		  "\"nhrp_redirect\":false,\"nhrp_redirect_interval_ms\":2000,"
+		  "\"unprotected\":\"drop\","
 		  "\"prefix\":\"va\",\"access\":2}\n",
 	      "template: its JSON twin");
 }
@@ -130,7 +134,6 @@ static struct fv_template other_template(void)
 	t.key = 42;
 	t.nhrp_network_id = 9;
 	t.nhrp_redirect = 1;
-	t.present |= BIT(FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL);
 	t.nhrp_redirect_interval = 1500;
 	t.allow_unprotected = 1;
 	return t;
