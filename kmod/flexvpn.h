@@ -40,6 +40,8 @@
 #define FLEXVPN_GRE_HLEN	4
 #define FLEXVPN_GRE_KEY_HLEN	8
 #define FLEXVPN_DEFAULT_UNDERLAY_MTU	ETH_DATA_LEN
+/* redirect limiter slots per access device (a power of two) */
+#define FLEXVPN_REDIRECT_SLOTS	64
 /* headroom for the outer headers: IPv6 + keyed GRE + ESP header and IV */
 #define FLEXVPN_HEADROOM	(sizeof(struct ipv6hdr) + FLEXVPN_GRE_KEY_HLEN + 32)
 static_assert(IP_MAX_MTU - FLEXVPN_HEADROOM == FLEXVPN_MTU_MAX);
@@ -224,6 +226,8 @@ struct flexvpn_shaper_root {
  * @key: GRE key for FLEXVPN_KEY_FIXED (RTNL)
  * @nhrp_network_id: NHRP network-id, 0 = none (READ_ONCE in the data path)
  * @nhrp_redirect: send NHRP redirects (READ_ONCE in the data path)
+ * @nhrp_redirect_interval: ms between two redirect events for one ingress
+ *	device and destination (READ_ONCE in the data path)
  * @allow_unprotected: accept GRE that did not come through IPsec
  *	(READ_ONCE in the data path)
  * @prefix: name prefix of access devices (RTNL)
@@ -245,6 +249,7 @@ struct flexvpn_template {
 	__be32 key;
 	u32 nhrp_network_id;
 	bool nhrp_redirect;
+	u32 nhrp_redirect_interval;
 	bool allow_unprotected;
 	char prefix[FLEXVPN_PREFIX_MAXLEN + 1];
 	struct flexvpn_shaper_root shaper;
@@ -345,6 +350,9 @@ struct flexvpn_shaper {
  *	and when it is freed
  * @napi: hands @rxq to the stack through GRO; enabled while the device is up
  * @shaper: its shaper (used when @shaper.on)
+ * @redirect_last: when a redirect event last went for a packet that came in
+ *	here, in jiffies (low 32 bits, 0 = never), per slot of destinations;
+ *	claimed with cmpxchg, no lock (redirect.c)
  */
 struct flexvpn_access {
 	struct net_device *dev;
@@ -359,6 +367,25 @@ struct flexvpn_access {
 	struct sk_buff_head rxq;
 	struct napi_struct napi;
 	struct flexvpn_shaper shaper;
+	u32 redirect_last[FLEXVPN_REDIRECT_SLOTS];
+};
+
+/**
+ * struct flexvpn_redirect_event - what a redirect trigger reports
+ * @iif: the access device the packet came in on
+ * @oif: the access device it leaves by
+ * @network_id: the NHRP network-id both share
+ * @family: AF_INET or AF_INET6
+ * @src: inner source (IPv4 in the first 4 bytes)
+ * @dst: inner destination (likewise)
+ */
+struct flexvpn_redirect_event {
+	int iif;
+	int oif;
+	u32 network_id;
+	u16 family;
+	struct in6_addr src;
+	struct in6_addr dst;
 };
 
 /**
@@ -439,8 +466,17 @@ int flexvpn_rcv_hooks_get(struct flexvpn_net *fn);
 int flexvpn_rcv_poll(struct napi_struct *napi, int budget);
 void flexvpn_rcv_hooks_put(struct flexvpn_net *fn);
 
+/* redirect.c */
+struct nf_hook_state;
+unsigned int flexvpn_redirect_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state);
+
 /* netlink.c */
 void flexvpn_nl_notify_access(struct flexvpn_access *va, u8 cmd);
+bool flexvpn_nl_redirect_wanted(struct net *net);
+void flexvpn_nl_notify_redirect(struct net *net,
+				const struct flexvpn_redirect_event *ev,
+				const struct sk_buff *pkt);
 int flexvpn_nl_init(void);
 void flexvpn_nl_uninit(void);
 

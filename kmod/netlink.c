@@ -2,7 +2,8 @@
 /*
  * flexvpn: the generic-netlink family. It checks every request completely
  * before changing anything, says what is wrong in the extended ack, and
- * announces access devices coming and going on the "events" group.
+ * announces access devices coming and going, and NHRP redirect triggers
+ * (redirect.c), on the "events" group.
  * uapi/linux/flexvpn.h documents each command and attribute.
  */
 #include <linux/ctype.h>
@@ -56,6 +57,7 @@ static const struct nla_policy flexvpn_tmpl_set_policy[FLEXVPN_TMPL_A_MAX + 1] =
 	[FLEXVPN_TMPL_A_GRE_KEY] = { .type = NLA_U32 },
 	[FLEXVPN_TMPL_A_NHRP_NETWORK_ID] = { .type = NLA_U32 },
 	[FLEXVPN_TMPL_A_NHRP_REDIRECT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL] = { .type = NLA_U32 },
 	[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[FLEXVPN_TMPL_A_NAME_PREFIX] = { .type = NLA_NUL_STRING,
 					 .len = FLEXVPN_PREFIX_MAXLEN },
@@ -376,16 +378,32 @@ static int flexvpn_nl_put_template_shaper(struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * Two addresses of one family (IPv4 in the first 4 bytes), as the attributes
+ * of that family: @attr4[0] and @attr4[1], or @attr6[0] and @attr6[1].
+ */
+static int flexvpn_nl_put_addr_pair(struct sk_buff *skb, u16 family,
+				    const struct in6_addr *a,
+				    const struct in6_addr *b,
+				    const int attr4[2], const int attr6[2])
+{
+	if (family == AF_INET)
+		return nla_put_in_addr(skb, attr4[0], a->s6_addr32[0]) ||
+		       nla_put_in_addr(skb, attr4[1], b->s6_addr32[0]);
+	return nla_put_in6_addr(skb, attr6[0], a) ||
+	       nla_put_in6_addr(skb, attr6[1], b);
+}
+
 static int flexvpn_nl_put_addrs(struct sk_buff *skb,
 				const struct flexvpn_ep_key *key)
 {
-	if (key->family == AF_INET)
-		return nla_put_in_addr(skb, FLEXVPN_ACCESS_A_LOCAL_IPV4,
-				       key->local.s6_addr32[0]) ||
-		       nla_put_in_addr(skb, FLEXVPN_ACCESS_A_REMOTE_IPV4,
-				       key->remote.s6_addr32[0]);
-	return nla_put_in6_addr(skb, FLEXVPN_ACCESS_A_LOCAL_IPV6, &key->local) ||
-	       nla_put_in6_addr(skb, FLEXVPN_ACCESS_A_REMOTE_IPV6, &key->remote);
+	static const int a4[2] = { FLEXVPN_ACCESS_A_LOCAL_IPV4,
+				   FLEXVPN_ACCESS_A_REMOTE_IPV4 };
+	static const int a6[2] = { FLEXVPN_ACCESS_A_LOCAL_IPV6,
+				   FLEXVPN_ACCESS_A_REMOTE_IPV6 };
+
+	return flexvpn_nl_put_addr_pair(skb, key->family, &key->local,
+					&key->remote, a4, a6);
 }
 
 static int flexvpn_nl_fill_access(struct sk_buff *skb, struct flexvpn_access *va,
@@ -477,6 +495,8 @@ static int flexvpn_nl_fill_template(struct sk_buff *skb,
 			READ_ONCE(tmpl->nhrp_network_id)) ||
 	    nla_put_u8(skb, FLEXVPN_TMPL_A_NHRP_REDIRECT,
 		       READ_ONCE(tmpl->nhrp_redirect)) ||
+	    nla_put_u32(skb, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL,
+			READ_ONCE(tmpl->nhrp_redirect_interval)) ||
 	    nla_put_u8(skb, FLEXVPN_TMPL_A_ALLOW_UNPROTECTED,
 		       READ_ONCE(tmpl->allow_unprotected)) ||
 	    nla_put_string(skb, FLEXVPN_TMPL_A_NAME_PREFIX, tmpl->prefix) ||
@@ -516,6 +536,80 @@ void flexvpn_nl_notify_access(struct flexvpn_access *va, u8 cmd)
 	}
 	genlmsg_multicast_netns(&flexvpn_nl_family, net, skb, 0,
 				FLEXVPN_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+/**
+ * flexvpn_nl_redirect_wanted - does anybody listen for redirect events?
+ * @net: the namespace
+ *
+ * Return: true when the events group has a member in @net. Any context.
+ */
+bool flexvpn_nl_redirect_wanted(struct net *net)
+{
+	return genl_has_listeners(&flexvpn_nl_family, net, FLEXVPN_NLGRP_EVENTS);
+}
+
+static int flexvpn_nl_put_redirect_addrs(struct sk_buff *skb,
+					 const struct flexvpn_redirect_event *ev)
+{
+	static const int a4[2] = { FLEXVPN_REDIRECT_A_SRC_IPV4,
+				   FLEXVPN_REDIRECT_A_DST_IPV4 };
+	static const int a6[2] = { FLEXVPN_REDIRECT_A_SRC_IPV6,
+				   FLEXVPN_REDIRECT_A_DST_IPV6 };
+
+	return flexvpn_nl_put_addr_pair(skb, ev->family, &ev->src, &ev->dst,
+					a4, a6);
+}
+
+/**
+ * flexvpn_nl_notify_redirect - send a redirect trigger on the events group
+ * @net: the namespace
+ * @ev: the devices, network-id and inner addresses
+ * @pkt: the packet, network header set; its head is copied, not changed
+ *
+ * Called from the forwarding path (softirq, under RCU): allocates with
+ * GFP_ATOMIC, and an event that cannot be sent is lost, not retried.
+ */
+void flexvpn_nl_notify_redirect(struct net *net,
+				const struct flexvpn_redirect_event *ev,
+				const struct sk_buff *pkt)
+{
+	int off = skb_network_offset(pkt);
+	u32 len = min_t(u32, pkt->len - off, FLEXVPN_REDIRECT_PACKET_MAX);
+	struct nlattr *nest, *head;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(nla_total_size(0) +
+			  4 * nla_total_size(sizeof(u32)) +
+			  2 * nla_total_size(sizeof(struct in6_addr)) +
+			  nla_total_size(FLEXVPN_REDIRECT_PACKET_MAX),
+			  GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &flexvpn_nl_family, 0,
+			  FLEXVPN_CMD_REDIRECT);
+	if (!hdr)
+		goto free;
+	nest = nla_nest_start(skb, FLEXVPN_A_REDIRECT);
+	if (!nest ||
+	    nla_put_u32(skb, FLEXVPN_REDIRECT_A_IFINDEX_IN, ev->iif) ||
+	    nla_put_u32(skb, FLEXVPN_REDIRECT_A_IFINDEX_OUT, ev->oif) ||
+	    nla_put_u32(skb, FLEXVPN_REDIRECT_A_NETWORK_ID, ev->network_id) ||
+	    flexvpn_nl_put_redirect_addrs(skb, ev) ||
+	    nla_put_u32(skb, FLEXVPN_REDIRECT_A_PACKET_LEN, pkt->len - off))
+		goto free;
+	head = nla_reserve(skb, FLEXVPN_REDIRECT_A_PACKET, len);
+	/* paged or GSO packets too: copy, do not assume a linear head */
+	if (!head || skb_copy_bits(pkt, off, nla_data(head), len))
+		goto free;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&flexvpn_nl_family, net, skb, 0,
+				FLEXVPN_NLGRP_EVENTS, GFP_ATOMIC);
+	return;
+free:
+	nlmsg_free(skb);
 }
 
 /* ---- templates ---- */
@@ -719,6 +813,16 @@ static int flexvpn_nl_template_check(struct flexvpn_template *tmpl,
 			return -EINVAL;
 		}
 	}
+	if (tb[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL]) {
+		u32 ms = nla_get_u32(tb[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL]);
+
+		if (ms < FLEXVPN_REDIRECT_INTERVAL_MIN ||
+		    ms > FLEXVPN_REDIRECT_INTERVAL_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL],
+					    "NHRP redirect interval out of range: " __stringify(FLEXVPN_REDIRECT_INTERVAL_MIN) " ms to " __stringify(FLEXVPN_REDIRECT_INTERVAL_MAX) " ms");
+			return -ERANGE;
+		}
+	}
 	if (tb[FLEXVPN_TMPL_A_NAME_PREFIX] &&
 	    !flexvpn_prefix_valid(nla_data(tb[FLEXVPN_TMPL_A_NAME_PREFIX]))) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[FLEXVPN_TMPL_A_NAME_PREFIX],
@@ -804,6 +908,9 @@ static int flexvpn_nl_template_set_doit(struct sk_buff *skb,
 	if (tb[FLEXVPN_TMPL_A_NHRP_REDIRECT])
 		WRITE_ONCE(tmpl->nhrp_redirect,
 			   nla_get_u8(tb[FLEXVPN_TMPL_A_NHRP_REDIRECT]));
+	if (tb[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL])
+		WRITE_ONCE(tmpl->nhrp_redirect_interval,
+			   nla_get_u32(tb[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL]));
 	if (tb[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED])
 		WRITE_ONCE(tmpl->allow_unprotected,
 			   nla_get_u8(tb[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED]));

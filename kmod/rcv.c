@@ -10,7 +10,12 @@
  * packet after ESP decapsulation (transport mode re-injects it into the
  * input path), after the INPUT filter rules, and before ip_gre; what it does
  * not claim continues untouched. It is registered only in namespaces that
- * have a virtual-template, and costs other traffic one compare.
+ * have a virtual-template, and costs other traffic one compare. The NHRP
+ * redirect trigger's FORWARD hooks (redirect.c) come and go with it.
+ *
+ * Besides IPv4 and IPv6, GRE carries NHRP (FLEXVPN_ETH_P_NHRP): it is
+ * delivered with that skb->protocol, so an NHRP daemon's AF_PACKET socket
+ * bound to the device receives it, under the same IPsec rule as the rest.
  *
  * Decapsulated packets wait in the device's own queue for the device's own
  * NAPI context, which passes them to the stack through GRO (what a TCP
@@ -98,6 +103,9 @@ static int flexvpn_rcv_ecn(struct sk_buff *skb, u8 outer_tos)
 {
 	u8 inner;
 
+	/* NHRP has no ECN field to carry a congestion mark into */
+	if (skb->protocol == htons(FLEXVPN_ETH_P_NHRP))
+		return 0;
 	if (skb->protocol == htons(ETH_P_IP)) {
 		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
 			return -EINVAL;
@@ -164,7 +172,8 @@ static unsigned int flexvpn_rcv_deliver(struct sk_buff *skb,
 					unsigned int hlen, __be16 proto,
 					u8 outer_tos)
 {
-	if (proto != htons(ETH_P_IP) && proto != htons(ETH_P_IPV6))
+	if (proto != htons(ETH_P_IP) && proto != htons(ETH_P_IPV6) &&
+	    proto != htons(FLEXVPN_ETH_P_NHRP))
 		goto invalid;
 	if (iptunnel_pull_header(skb, hlen, proto, false))
 		goto invalid;
@@ -289,6 +298,19 @@ static const struct nf_hook_ops flexvpn_nf_ops[] = {
 		.hook = flexvpn_rcv_hook6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_IN,
+		.priority = FLEXVPN_NF_PRIORITY,
+	},
+	{
+		.hook = flexvpn_redirect_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD,
+		/* after the filter: a packet it drops triggers nothing */
+		.priority = FLEXVPN_NF_PRIORITY,
+	},
+	{
+		.hook = flexvpn_redirect_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
 		.priority = FLEXVPN_NF_PRIORITY,
 	},
 };

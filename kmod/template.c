@@ -235,6 +235,7 @@ static void flexvpn_template_setup(struct net_device *dev)
 	INIT_LIST_HEAD(&tmpl->access_list);
 	flexvpn_shaper_root_init(&tmpl->shaper);
 	strscpy(tmpl->prefix, FLEXVPN_DEFAULT_PREFIX, sizeof(tmpl->prefix));
+	tmpl->nhrp_redirect_interval = FLEXVPN_REDIRECT_INTERVAL_DEFAULT;
 	dev->mtu = flexvpn_template_own_mtu(tmpl);
 }
 

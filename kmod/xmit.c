@@ -3,7 +3,9 @@
  * flexvpn: the transmit path of a virtual-access device. An inner IPv4 or
  * IPv6 packet gets a GRE header and an outer IP header and leaves through
  * the normal output path, where the XFRM policies of the IKE daemon (ESP in
- * transport mode between the two outer addresses) encrypt it.
+ * transport mode between the two outer addresses) encrypt it. NHRP that an
+ * AF_PACKET socket sends on the device (protocol FLEXVPN_ETH_P_NHRP) goes
+ * the same way as GRE protocol type 0x2001.
  *
  * No lock is taken: the endpoint is read under the RCU-bh section the core
  * holds around ndo_start_xmit, and the outer route (usually an XFRM bundle)
@@ -40,6 +42,9 @@ static __be16 flexvpn_inner_proto(struct sk_buff *skb)
 	skb_reset_network_header(skb);
 
 	switch (skb->protocol) {
+	case htons(FLEXVPN_ETH_P_NHRP):
+		/* the daemon's business what is inside */
+		return skb->len ? skb->protocol : 0;
 	case htons(ETH_P_IP):
 		if (pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
 		    ip_hdr(skb)->version == 4)
@@ -159,12 +164,19 @@ static enum flexvpn_drop flexvpn_xmit_encap(struct sk_buff *skb,
 	if (unlikely(dst->dev == va->dev))
 		return FLEXVPN_DROP_TX_INVALID;
 
-	mtu = dst_mtu(dst) - iphlen - flexvpn_gre_hlen(ep);
-	*df = flexvpn_xmit_df(skb, proto, mtu);
-	if (flexvpn_xmit_too_big(skb, proto, mtu, *df))
-		return FLEXVPN_DROP_TX_TOO_BIG;
-
-	*tos = flexvpn_xmit_tos(skb);
+	if (proto == htons(FLEXVPN_ETH_P_NHRP)) {
+		/* not IP: nobody to send ICMP to, no DS field to copy; the
+		 * outer packet may be fragmented rather than lost
+		 */
+		*df = 0;
+		*tos = 0;
+	} else {
+		mtu = dst_mtu(dst) - iphlen - flexvpn_gre_hlen(ep);
+		*df = flexvpn_xmit_df(skb, proto, mtu);
+		if (flexvpn_xmit_too_big(skb, proto, mtu, *df))
+			return FLEXVPN_DROP_TX_TOO_BIG;
+		*tos = flexvpn_xmit_tos(skb);
+	}
 	if (flexvpn_xmit_push_gre(skb, ep, proto, LL_RESERVED_SPACE(dst->dev) +
 				  dst->header_len + iphlen))
 		return FLEXVPN_DROP_TX_INVALID;

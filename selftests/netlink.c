@@ -870,6 +870,61 @@ TEST_F(fv, template_set_nhrp_redirect_2)
 	TEMPLATE_REFUSED(POLICY);
 }
 
+TEST_F(fv, template_set_redirect_interval_0)
+{
+	NEED_FAMILY();
+	template_set_u32(self, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL, 0);
+	TEMPLATE_REFUSED(ERANGE);
+}
+
+TEST_F(fv, template_set_redirect_interval_below_min)
+{
+	NEED_FAMILY();
+	template_set_u32(self, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL,
+			 FLEXVPN_REDIRECT_INTERVAL_MIN - 1);
+	TEMPLATE_REFUSED(ERANGE);
+}
+
+TEST_F(fv, template_set_redirect_interval_above_max)
+{
+	NEED_FAMILY();
+	template_set_u32(self, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL,
+			 FLEXVPN_REDIRECT_INTERVAL_MAX + 1);
+	TEMPLATE_REFUSED(ERANGE);
+}
+
+TEST_F(fv, template_set_redirect_interval_u8)
+{
+	NEED_FAMILY();
+	template_set_u8(self, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL, 100);
+	TEMPLATE_REFUSED(POLICY);
+}
+
+/* a good setting beside a bad interval is not applied either */
+TEST_F(fv, template_set_redirect_interval_bad_with_good)
+{
+	NEED_FAMILY();
+	MSG(TEMPLATE_SET);
+	put_vt1(self);
+	NEST(FLEXVPN_A_TEMPLATE) {
+		mnl_attr_put_u32(self->nlh, FLEXVPN_TMPL_A_NHRP_NETWORK_ID, 77);
+		mnl_attr_put_u32(self->nlh, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL,
+				 FLEXVPN_REDIRECT_INTERVAL_MAX + 1);
+	}
+	TEMPLATE_REFUSED(ERANGE);
+}
+
+/* redirect triggers are the kernel's to send, not a request */
+TEST_F(fv, template_set_redirect_nest_refused)
+{
+	NEED_FAMILY();
+	MSG(TEMPLATE_SET);
+	put_vt1(self);
+	NEST(FLEXVPN_A_REDIRECT)
+		mnl_attr_put_u32(self->nlh, FLEXVPN_REDIRECT_A_IFINDEX_IN, 1);
+	TEMPLATE_REFUSED(POLICY);
+}
+
 TEST_F(fv, template_set_allow_unprotected_2)
 {
 	NEED_FAMILY();

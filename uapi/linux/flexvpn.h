@@ -47,6 +47,23 @@
 #define FLEXVPN_SHAPER_QLEN_MAX		65536
 #define FLEXVPN_SHAPER_ESP_OVERHEAD	36	/* bytes: ESP with AES-GCM-128 */
 #define FLEXVPN_SHAPER_OVERHEAD_MAX	1024
+#define FLEXVPN_REDIRECT_INTERVAL_DEFAULT 2000	/* ms: Cisco's `ip nhrp redirect timeout` */
+#define FLEXVPN_REDIRECT_INTERVAL_MIN	10	/* ms */
+#define FLEXVPN_REDIRECT_INTERVAL_MAX	3600000	/* ms: an hour */
+/*
+ * Bytes of the original packet a redirect event carries: what FRR's
+ * documented NFLOG rule hands nhrpd (--nflog-range 128), enough for the
+ * inner IP header (IPv6's 40 bytes, IPv4's with options up to 60) and the
+ * transport header behind it, which is what a Traffic Indication quotes.
+ */
+#define FLEXVPN_REDIRECT_PACKET_MAX	128
+
+/*
+ * The GRE protocol type (and AF_PACKET protocol) of NHRP, as Cisco and
+ * FRR's nhrpd send it: an AF_PACKET socket bound to an access device with
+ * this protocol sends and receives NHRP through the device's tunnel.
+ */
+#define FLEXVPN_ETH_P_NHRP		0x2001
 
 /*
  * The rtnetlink protocol number (rtm_protocol) of the routes the strongSwan
@@ -76,6 +93,11 @@
  *	FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX when present in FLEXVPN_A_ACCESS.
  * @FLEXVPN_CMD_ACCESS_SET: change a live access device: its outer addresses
  *	(after a MOBIKE or NAT mapping change), its peer identity or owner.
+ * @FLEXVPN_CMD_REDIRECT: event only, on FLEXVPN_MCGRP_EVENTS: a packet that
+ *	came in on one access device left on another of a template with the
+ *	same NHRP network-id, both with redirects on (FLEXVPN_A_REDIRECT).
+ *	At most one per FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL for the same
+ *	ingress device and destination. The packet itself is forwarded.
  */
 enum flexvpn_cmd {
 	FLEXVPN_CMD_UNSPEC,
@@ -85,6 +107,7 @@ enum flexvpn_cmd {
 	FLEXVPN_CMD_ACCESS_DEL,
 	FLEXVPN_CMD_ACCESS_GET,
 	FLEXVPN_CMD_ACCESS_SET,
+	FLEXVPN_CMD_REDIRECT,
 
 	__FLEXVPN_CMD_MAX,
 	FLEXVPN_CMD_MAX = __FLEXVPN_CMD_MAX - 1
@@ -96,6 +119,7 @@ enum flexvpn_cmd {
  * @FLEXVPN_A_IFNAME: string, the same by name (when IFINDEX is absent)
  * @FLEXVPN_A_TEMPLATE: nest, enum flexvpn_template_attr
  * @FLEXVPN_A_ACCESS: nest, enum flexvpn_access_attr
+ * @FLEXVPN_A_REDIRECT: nest, enum flexvpn_redirect_attr (events only)
  */
 enum flexvpn_attr {
 	FLEXVPN_A_UNSPEC,
@@ -103,6 +127,7 @@ enum flexvpn_attr {
 	FLEXVPN_A_IFNAME,
 	FLEXVPN_A_TEMPLATE,
 	FLEXVPN_A_ACCESS,
+	FLEXVPN_A_REDIRECT,
 
 	__FLEXVPN_A_MAX,
 	FLEXVPN_A_MAX = __FLEXVPN_A_MAX - 1
@@ -177,6 +202,13 @@ enum flexvpn_key_mode {
  * @FLEXVPN_TMPL_A_SHAPER_STATS: nest, enum flexvpn_shaper_stats_attr, read
  *	only: the parent level (sums over the template's shaped devices)
  * @FLEXVPN_TMPL_A_PAD: padding for 64-bit attributes
+ * @FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL: u32 ms (live): the least time
+ *	between two redirect events for the same ingress access device and
+ *	inner destination, FLEXVPN_REDIRECT_INTERVAL_MIN..
+ *	FLEXVPN_REDIRECT_INTERVAL_MAX; default
+ *	FLEXVPN_REDIRECT_INTERVAL_DEFAULT. The ingress device's template's
+ *	interval applies. Destinations share a small fixed table per device
+ *	(indexed by a hash): two that collide share one interval.
  */
 enum flexvpn_template_attr {
 	FLEXVPN_TMPL_A_UNSPEC,
@@ -201,6 +233,7 @@ enum flexvpn_template_attr {
 	FLEXVPN_TMPL_A_SHAPER_GROUP,
 	FLEXVPN_TMPL_A_SHAPER_STATS,
 	FLEXVPN_TMPL_A_PAD,
+	FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL,
 
 	__FLEXVPN_TMPL_A_MAX,
 	FLEXVPN_TMPL_A_MAX = __FLEXVPN_TMPL_A_MAX - 1
@@ -399,6 +432,36 @@ enum flexvpn_shaper_stats_attr {
 
 	__FLEXVPN_SHAPER_STATS_A_MAX,
 	FLEXVPN_SHAPER_STATS_A_MAX = __FLEXVPN_SHAPER_STATS_A_MAX - 1
+};
+
+/**
+ * enum flexvpn_redirect_attr - a redirect trigger (FLEXVPN_CMD_REDIRECT):
+ *	what an NHRP hub needs to send the source spoke a Traffic Indication
+ * @FLEXVPN_REDIRECT_A_IFINDEX_IN: u32, the access device the packet came in on
+ * @FLEXVPN_REDIRECT_A_IFINDEX_OUT: u32, the access device it leaves by
+ * @FLEXVPN_REDIRECT_A_NETWORK_ID: u32, the NHRP network-id both share
+ * @FLEXVPN_REDIRECT_A_SRC_IPV4: binary (4 bytes), the inner source address
+ * @FLEXVPN_REDIRECT_A_DST_IPV4: binary (4 bytes), the inner destination
+ * @FLEXVPN_REDIRECT_A_SRC_IPV6: binary (16 bytes), the same for IPv6
+ * @FLEXVPN_REDIRECT_A_DST_IPV6: binary (16 bytes)
+ * @FLEXVPN_REDIRECT_A_PACKET: binary, the head of the packet from its IP
+ *	header on, at most FLEXVPN_REDIRECT_PACKET_MAX bytes
+ * @FLEXVPN_REDIRECT_A_PACKET_LEN: u32, the packet's whole length
+ */
+enum flexvpn_redirect_attr {
+	FLEXVPN_REDIRECT_A_UNSPEC,
+	FLEXVPN_REDIRECT_A_IFINDEX_IN,
+	FLEXVPN_REDIRECT_A_IFINDEX_OUT,
+	FLEXVPN_REDIRECT_A_NETWORK_ID,
+	FLEXVPN_REDIRECT_A_SRC_IPV4,
+	FLEXVPN_REDIRECT_A_DST_IPV4,
+	FLEXVPN_REDIRECT_A_SRC_IPV6,
+	FLEXVPN_REDIRECT_A_DST_IPV6,
+	FLEXVPN_REDIRECT_A_PACKET,
+	FLEXVPN_REDIRECT_A_PACKET_LEN,
+
+	__FLEXVPN_REDIRECT_A_MAX,
+	FLEXVPN_REDIRECT_A_MAX = __FLEXVPN_REDIRECT_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_FLEXVPN_H */

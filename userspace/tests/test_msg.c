@@ -200,6 +200,11 @@ static void test_template_set(void)
 	ok(is_u32(n.tb[FLEXVPN_TMPL_A_MTU], 1400) &&
 	   is_u32(n.tb[FLEXVPN_TMPL_A_UNDERLAY_IFINDEX], 7),
 	   "mtu N, underlay by ifindex");
+
+	n = template_set_nest("vt1 nhrp-redirect-interval 2s");
+	ok(n.count == 1 &&
+	   is_u32(n.tb[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL], 2000),
+	   "nhrp-redirect-interval: u32 ms");
 }
 
 static void test_template_set_shaper(void)
@@ -534,6 +539,46 @@ static void test_access_reply(void)
 	test_reply_printed(&a);
 }
 
+/* A redirect event as the module sends it, IPv6, with a newer attribute */
+static void test_redirect_event(void)
+{
+	struct nlmsghdr *nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_REDIRECT, 0);
+	static const uint8_t head[40] = { 0x60 };
+	struct fv_redirect r;
+	struct nlattr *nest;
+	uint8_t src[16], dst[16];
+
+	inet_pton(AF_INET6, "2001:db8:1::2", src);
+	inet_pton(AF_INET6, "2001:db8:2::2", dst);
+	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_REDIRECT);
+	mnl_attr_put_u32(nlh, FLEXVPN_REDIRECT_A_IFINDEX_IN, 10);
+	mnl_attr_put_u32(nlh, FLEXVPN_REDIRECT_A_IFINDEX_OUT, 11);
+	mnl_attr_put_u32(nlh, FLEXVPN_REDIRECT_A_NETWORK_ID, 5);
+	mnl_attr_put(nlh, FLEXVPN_REDIRECT_A_SRC_IPV6, 16, src);
+	mnl_attr_put(nlh, FLEXVPN_REDIRECT_A_DST_IPV6, 16, dst);
+	mnl_attr_put_u32(nlh, FLEXVPN_REDIRECT_A_PACKET_LEN, 1280);
+	mnl_attr_put(nlh, FLEXVPN_REDIRECT_A_PACKET, sizeof(head), head);
+	mnl_attr_put_u32(nlh, FLEXVPN_REDIRECT_A_MAX + 1, 0);	/* newer */
+	mnl_attr_nest_end(nlh, nest);
+
+	ok(nl_cmd(nlh) == FLEXVPN_CMD_REDIRECT, "redirect: command");
+	ok(!nl_get_redirect(nlh, &r), "redirect: decodes");
+	ok(r.ifindex_in == 10 && r.ifindex_out == 11 && r.network_id == 5 &&
+	   !memcmp(&r.src.v6, src, 16) && !memcmp(&r.dst.v6, dst, 16) &&
+	   r.packet_len == 1280 && r.packet.len == sizeof(head) &&
+	   r.packet.data[0] == 0x60 &&
+	   !has(r.present, FLEXVPN_REDIRECT_A_SRC_IPV4),
+	   "redirect: values, the packet's head and its length");
+
+	/* a head longer than the uapi's bound is refused, not overrun */
+	nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_REDIRECT, 0);
+	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_REDIRECT);
+	mnl_attr_put(nlh, FLEXVPN_REDIRECT_A_PACKET,
+		     FLEXVPN_REDIRECT_PACKET_MAX + 1, buf + 1024);
+	mnl_attr_nest_end(nlh, nest);
+	ok(nl_get_redirect(nlh, &r) == -EBADMSG, "redirect: head too long");
+}
+
 /* Replies that break the uapi's types are refused, not half-read */
 static void test_malformed(void)
 {
@@ -693,6 +738,7 @@ int main(void)
 	test_access_del_get();
 	test_access_set();
 	test_access_reply();
+	test_redirect_event();
 	test_malformed();
 	test_template_roundtrip();
 	test_status();

@@ -126,6 +126,38 @@ static void test_u64(void)
 	ok(parse_u64("-1", &v) == -EINVAL, "u64: no wrap-around of -1");
 }
 
+static void test_msecs(void)
+{
+	static const struct {
+		const char *s;
+		uint32_t ms;
+	} good[] = {
+		{ "10", 10 }, { "500ms", 500 }, { "2s", 2000 }, { "2S", 2000 },
+		{ "3600s", 3600000 }, { "1500MS", 1500 },
+	};
+	static const char *const bad[] = {
+		"", "s", "9", "9ms", "0s", "3601s", "1.5s", "2 s", "2m", "-2s",
+		"2sec", "99999999999999999999s",
+	};
+	char buf[MSECS_STRLEN];
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		ok(!parse_msecs(good[i].s, FLEXVPN_REDIRECT_INTERVAL_MIN,
+				FLEXVPN_REDIRECT_INTERVAL_MAX, &v) &&
+		   v == good[i].ms, "interval: \"%s\" is %u ms", good[i].s,
+		   good[i].ms);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ok(parse_msecs(bad[i], FLEXVPN_REDIRECT_INTERVAL_MIN,
+			       FLEXVPN_REDIRECT_INTERVAL_MAX, &v) == -EINVAL,
+		   "interval: rejects \"%s\"", bad[i]);
+	is_str(msecs_str(2000, buf), "2s", "interval printed: 2s");
+	is_str(msecs_str(1500, buf), "1500ms", "interval printed: 1500ms");
+	is_str(msecs_str(10, buf), "10ms", "interval printed: 10ms");
+	is_str(msecs_str(3600000, buf), "3600s", "interval printed: 3600s");
+}
+
 static void test_rate(void)
 {
 	static const struct {
@@ -279,6 +311,10 @@ static void test_template_set(void)
 		ok(tmpl.nhrp_redirect == 1 && tmpl.allow_unprotected == 1 &&
 		   tmpl.nhrp_network_id == 9 && !strcmp(tmpl.prefix, "spoke"),
 		   "nhrp and policy settings");
+	if (parses(tmpl_set, "vt1 nhrp-redirect-interval 250ms"))
+		ok(tmpl.present == BIT(FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL) &&
+		   tmpl.nhrp_redirect_interval == 250,
+		   "nhrp-redirect-interval alone, in ms");
 }
 
 static void test_template_set_errors(void)
@@ -301,6 +337,9 @@ static void test_template_set_errors(void)
 	fails(tmpl_set, "vt1 nhrp-redirect yes", EXIT_USAGE,
 	      "Error: \"nhrp-redirect\" expects \"on\" or \"off\", "
 	      "not \"yes\"\n");
+	fails(tmpl_set, "vt1 nhrp-redirect-interval 5ms", EXIT_USAGE,
+	      "Error: \"nhrp-redirect-interval\" expects a time between "
+	      "10ms and 3600s (\"500ms\", \"2s\"), not \"5ms\"\n");
 	fails(tmpl_set, "vt1 prefix toolongprefix", EXIT_USAGE,
 	      "Error: \"prefix\" expects 1 to 8 characters out of "
 	      "A-Z a-z 0-9 _ . -, not \"toolongprefix\"\n");
@@ -432,6 +471,7 @@ static void test_peer_id_length(void)
 
 int main(void)
 {
+	test_msecs();
 	test_u32();
 	test_number_syntax();
 	test_u64();

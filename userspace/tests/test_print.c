@@ -26,10 +26,12 @@ static struct fv_template example_template(void)
 			   BIT(FLEXVPN_TMPL_A_GRE_KEY) |
 			   BIT(FLEXVPN_TMPL_A_NHRP_NETWORK_ID) |
 			   BIT(FLEXVPN_TMPL_A_NHRP_REDIRECT) |
+			   BIT(FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL) |
 			   BIT(FLEXVPN_TMPL_A_ALLOW_UNPROTECTED) |
 			   BIT(FLEXVPN_TMPL_A_NAME_PREFIX) |
 			   BIT(FLEXVPN_TMPL_A_ACCESS_COUNT),
 		.ifindex = 5,
+		.nhrp_redirect_interval = FLEXVPN_REDIRECT_INTERVAL_DEFAULT,
 		.ifname = "vt1",
 		.mtu_effective = 1418,
 		.key_mode = FLEXVPN_KEY_NONE,
@@ -106,13 +108,15 @@ static void test_template(void)
 	print_template(render_begin(&r, OUT_TEXT), &t);
 	check(&r, "vt1: mtu 1418 (auto) underlay none source none "
 		  "local 192.0.2.1 key none nhrp-network-id 0 "
-		  "nhrp-redirect off unprotected drop prefix va access 2\n",
+		  "nhrp-redirect off nhrp-redirect-interval 2s "
+		  "unprotected drop prefix va access 2\n",
 	      "template: the text line of cli.md");
 	print_template(render_begin(&r, OUT_JSON), &t);
 	check(&r, "{\"ifname\":\"vt1\",\"mtu\":1418,\"mtu_auto\":true,"
 		  "\"underlay\":null,\"source\":null,\"local\":\"192.0.2.1\","
 		  "\"key\":null,\"nhrp_network_id\":0,"
-		  "\"nhrp_redirect\":false,\"unprotected\":\"drop\","
+		  "\"nhrp_redirect\":false,\"nhrp_redirect_interval_ms\":2000,"
+		  "\"unprotected\":\"drop\","
 		  "\"prefix\":\"va\",\"access\":2}\n",
 	      "template: its JSON twin");
 }
@@ -130,6 +134,7 @@ static struct fv_template other_template(void)
 	t.key = 42;
 	t.nhrp_network_id = 9;
 	t.nhrp_redirect = 1;
+	t.nhrp_redirect_interval = 1500;
 	t.allow_unprotected = 1;
 	return t;
 }
@@ -142,7 +147,8 @@ static void test_template_other(void)
 	print_template(render_begin(&r, OUT_TEXT), &t);
 	check(&r, "vt1: mtu 1400 underlay vrf-out source 99 "
 		  "local 192.0.2.1 local 2001:db8::1 key 42 "
-		  "nhrp-network-id 9 nhrp-redirect on unprotected accept "
+		  "nhrp-network-id 9 nhrp-redirect on "
+		  "nhrp-redirect-interval 1500ms unprotected accept "
 		  "prefix va access 2\n",
 	      "template: fixed MTU, unknown ifindex, both families, a key");
 	print_template(render_begin(&r, OUT_JSON), &t);
@@ -150,7 +156,8 @@ static void test_template_other(void)
 		  "\"underlay\":\"vrf-out\",\"source\":\"99\","
 		  "\"local\":\"192.0.2.1\",\"local6\":\"2001:db8::1\","
 		  "\"key\":42,\"nhrp_network_id\":9,"
-		  "\"nhrp_redirect\":true,\"unprotected\":\"accept\","
+		  "\"nhrp_redirect\":true,\"nhrp_redirect_interval_ms\":1500,"
+		  "\"unprotected\":\"accept\","
 		  "\"prefix\":\"va\",\"access\":2}\n",
 	      "template: the same in JSON");
 }
@@ -581,8 +588,43 @@ static void test_pretty(void)
 	check(&r, "[]\n", "pretty JSON: an empty array stays on one line");
 }
 
+/* A redirect trigger as `monitor` prints it; ifindex 99 names nothing */
+static void test_redirect(void)
+{
+	struct fv_redirect rd = {
+		.present = BIT(FLEXVPN_REDIRECT_A_IFINDEX_IN) |
+			   BIT(FLEXVPN_REDIRECT_A_IFINDEX_OUT) |
+			   BIT(FLEXVPN_REDIRECT_A_NETWORK_ID) |
+			   BIT(FLEXVPN_REDIRECT_A_SRC_IPV4) |
+			   BIT(FLEXVPN_REDIRECT_A_DST_IPV4) |
+			   BIT(FLEXVPN_REDIRECT_A_PACKET) |
+			   BIT(FLEXVPN_REDIRECT_A_PACKET_LEN),
+		.ifindex_in = 7,
+		.ifindex_out = 99,
+		.network_id = 5,
+		.packet = { 3, { 0x45, 0x00, 0x0a } },
+		.packet_len = 1400,
+	};
+	struct render r;
+
+	inet_pton(AF_INET, "10.1.0.2", &rd.src.v4);
+	inet_pton(AF_INET, "10.2.0.2", &rd.dst.v4);
+	print_redirect(render_begin(&r, OUT_TEXT), &rd);
+	check(&r, "redirect vrf-out -> 99 network-id 5 src 10.1.0.2 "
+		  "dst 10.2.0.2 len 1400 packet 45000a\n",
+	      "redirect: the text line of cli.md");
+	print_redirect(render_begin(&r, OUT_JSON), &rd);
+	check(&r, "{\"event\":\"redirect\",\"in\":\"vrf-out\","
+		  "\"out\":\"99\",\"ifindex_in\":7,\"ifindex_out\":99,"
+		  "\"network_id\":5,\"src\":\"10.1.0.2\","
+		  "\"dst\":\"10.2.0.2\",\"packet_len\":1400,"
+		  "\"packet\":\"45000a\"}\n",
+	      "redirect: its JSON twin");
+}
+
 int main(void)
 {
+	test_redirect();
 	test_template();
 	test_template_other();
 	test_template_sparse();

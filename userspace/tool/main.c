@@ -26,7 +26,8 @@ static const struct command {
 	  "DEV [mtu N|auto] [underlay VRFDEV|none]\n"
 	  "\t[source IFNAME|none] [local ADDR|none] [key N|none]\n"
 	  "\t[nhrp-network-id N] [nhrp-redirect on|off]\n"
-	  "\t[unprotected accept|drop] [prefix STRING]\n"
+	  "\t[nhrp-redirect-interval TIME] [unprotected accept|drop]\n"
+	  "\t[prefix STRING]\n"
 	  "\t[parent-rate RATE|none] [esp-overhead BYTES]\n"
 	  "\t[access-rate RATE|none] [access-ceil RATE|none]\n"
 	  "\t[access-burst SIZE|auto] [access-qlen N|default]\n"
@@ -55,7 +56,8 @@ static const struct command {
 	{ "access", "list", access_list, 0, "[owner N] [template DEV]",
 	  "list virtual-access devices, one line each" },
 	{ "monitor", NULL, monitor_main, 0, NULL,
-	  "print virtual-access devices as they come and go" },
+	  "print virtual-access devices as they come and go, and NHRP\n"
+	  "\tredirect triggers" },
 };
 
 static const char units_help[] =

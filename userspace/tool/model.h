@@ -74,6 +74,7 @@ struct fv_template {
 	uint32_t key;
 	uint32_t nhrp_network_id;
 	uint8_t nhrp_redirect;		/* 0/1 */
+	uint32_t nhrp_redirect_interval; /* ms */
 	uint8_t allow_unprotected;	/* 0/1 */
 	char prefix[FLEXVPN_PREFIX_MAXLEN + 1];
 	uint32_t access_count;
@@ -101,6 +102,23 @@ struct fv_access {
 	/* Not an attribute: `access show`'s learned routes, NULL: not read */
 	const struct fv_routes *routes;
 };
+
+/* A redirect trigger (FLEXVPN_CMD_REDIRECT), as `monitor` shows it */
+struct fv_redirect {
+	uint32_t present;		/* BIT(FLEXVPN_REDIRECT_A_*) */
+	uint32_t ifindex_in;
+	uint32_t ifindex_out;
+	uint32_t network_id;
+	struct fv_ips src;		/* one family */
+	struct fv_ips dst;
+	struct {
+		uint32_t len;		/* bytes in @data */
+		uint8_t data[FLEXVPN_REDIRECT_PACKET_MAX];
+	} packet;			/* its head */
+	uint32_t packet_len;		/* the whole packet's */
+};
+
+_Static_assert(FLEXVPN_REDIRECT_A_MAX < 32, "fv_redirect.present is 32 bits");
 
 /*
  * The charon plugin's owner handles: its tag ("SWAN") in the high 32 bits,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `flexvpn monitor`: one line per access device appearing ("new") or
- * disappearing ("del"), until SIGINT or SIGTERM.
+ * disappearing ("del"), and per NHRP redirect trigger ("redirect"), until
+ * SIGINT or SIGTERM.
  */
 #define _GNU_SOURCE	/* ppoll() */
 #include <poll.h>
@@ -39,9 +40,18 @@ static const char *event_name(int cmd)
 static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const char *event = event_name(nl_cmd(nlh));
+	struct fv_redirect r;
 	struct fv_access a;
 	int err;
 
+	if (nl_cmd(nlh) == FLEXVPN_CMD_REDIRECT) {
+		err = nl_get_redirect(nlh, &r);
+		if (err)
+			return nl_cb_fail(err);
+		print_redirect(data, &r);
+		fflush(stdout);
+		return MNL_CB_OK;
+	}
 	if (!event)
 		return MNL_CB_OK;
 	err = nl_get_access(nlh, &a);

@@ -22,6 +22,7 @@ enum field_kind {
 	F_FLAG,		/* no payload: the present bit alone */
 	F_NEST,		/* a nested model, its own table */
 	F_LIST,		/* one nested model per attribute, into a list */
+	F_BYTES,	/* binary up to a size: a uint32_t length, the bytes */
 };
 
 struct field;
@@ -100,6 +101,8 @@ static const struct field template_fields[FLEXVPN_TMPL_A_MAX + 1] = {
 	[FLEXVPN_TMPL_A_GRE_KEY] = TMPL(F_FIXED, key),
 	[FLEXVPN_TMPL_A_NHRP_NETWORK_ID] = TMPL(F_FIXED, nhrp_network_id),
 	[FLEXVPN_TMPL_A_NHRP_REDIRECT] = TMPL(F_FIXED, nhrp_redirect),
+	[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL] = TMPL(F_FIXED,
+						       nhrp_redirect_interval),
 	[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED] = TMPL(F_FIXED, allow_unprotected),
 	[FLEXVPN_TMPL_A_NAME_PREFIX] = TMPL(F_STRING, prefix),
 	[FLEXVPN_TMPL_A_ACCESS_COUNT] = TMPL(F_FIXED, access_count),
@@ -128,6 +131,20 @@ static const struct field access_fields[FLEXVPN_ACCESS_A_MAX + 1] = {
 	[FLEXVPN_ACCESS_A_SHAPER] = NESTED(F_NEST, struct fv_access, shaper,
 					   &shaper_nest),
 	[FLEXVPN_ACCESS_A_SHAPER_STATS] = ACCESS(F_COUNTERS, shaper_stats),
+};
+
+#define REDIRECT(kind, member) FIELD(kind, struct fv_redirect, member)
+
+static const struct field redirect_fields[FLEXVPN_REDIRECT_A_MAX + 1] = {
+	[FLEXVPN_REDIRECT_A_IFINDEX_IN] = REDIRECT(F_FIXED, ifindex_in),
+	[FLEXVPN_REDIRECT_A_IFINDEX_OUT] = REDIRECT(F_FIXED, ifindex_out),
+	[FLEXVPN_REDIRECT_A_NETWORK_ID] = REDIRECT(F_FIXED, network_id),
+	[FLEXVPN_REDIRECT_A_SRC_IPV4] = REDIRECT(F_FIXED, src.v4),
+	[FLEXVPN_REDIRECT_A_DST_IPV4] = REDIRECT(F_FIXED, dst.v4),
+	[FLEXVPN_REDIRECT_A_SRC_IPV6] = REDIRECT(F_FIXED, src.v6),
+	[FLEXVPN_REDIRECT_A_DST_IPV6] = REDIRECT(F_FIXED, dst.v6),
+	[FLEXVPN_REDIRECT_A_PACKET] = REDIRECT(F_BYTES, packet),
+	[FLEXVPN_REDIRECT_A_PACKET_LEN] = REDIRECT(F_FIXED, packet_len),
 };
 
 /* Counters of a newer kernel, and padding, are skipped */
@@ -177,6 +194,12 @@ static int get_field(const struct nlattr *attr, const struct field *f,
 	case F_STRING:
 		if (len > f->size || mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
 			return -EBADMSG;
+		break;
+	case F_BYTES:
+		if (len > f->size - sizeof(uint32_t))
+			return -EBADMSG;
+		memcpy(dst, &(uint32_t){ len }, sizeof(uint32_t));
+		dst += sizeof(uint32_t);
 		break;
 	case F_COUNTERS:
 		return get_counters(attr, (uint64_t *)dst,
@@ -297,6 +320,17 @@ int nl_get_access(const struct nlmsghdr *nlh, struct fv_access *a)
 		return -EBADMSG;
 	return get_fields(nest, access_fields, ARRAY_SIZE(access_fields),
 			  &a->present, a);
+}
+
+int nl_get_redirect(const struct nlmsghdr *nlh, struct fv_redirect *r)
+{
+	const struct nlattr *nest = find_nest(nlh, FLEXVPN_A_REDIRECT);
+
+	memset(r, 0, sizeof(*r));
+	if (!nest)
+		return -EBADMSG;
+	return get_fields(nest, redirect_fields, ARRAY_SIZE(redirect_fields),
+			  &r->present, r);
 }
 
 /* The FLEXVPN_CMD_* of a message, 0 when it has no genl header */

@@ -30,6 +30,7 @@ int nl_show(const struct fv_request *r, struct out *o, mnl_cb_t cb,
 int nl_cmd(const struct nlmsghdr *nlh);
 int nl_get_template(const struct nlmsghdr *nlh, struct fv_template *t);
 int nl_get_access(const struct nlmsghdr *nlh, struct fv_access *a);
+int nl_get_redirect(const struct nlmsghdr *nlh, struct fv_redirect *r);
 
 /* For a reply callback that failed with -errno */
 static inline int nl_cb_fail(int err)

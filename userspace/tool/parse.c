@@ -118,6 +118,14 @@ static const struct unit size_units[] = {
 	{ NULL, 0, NULL }
 };
 
+/* Intervals: milliseconds, the unit the kernel takes, or seconds */
+static const struct unit time_units[] = {
+	{ "", 1, NULL },
+	{ "ms", 1, "ms" },
+	{ "s", 1000, "s" },
+	{ NULL, 0, NULL }
+};
+
 /*
  * Decimal digits and a unit of @units, the product checked for overflow.
  * Only digits: no sign, no blanks, no fraction, no hex.
@@ -182,17 +190,38 @@ int parse_size(const char *s, uint32_t min, uint32_t max, uint32_t *out)
  * A rate as tc prints it, in the largest unit that keeps it exact:
  * "10Mbit", "1500Kbit", "64bit". Exact, so that it reads back the same.
  */
+static const char *scaled_str(uint64_t v, const struct unit *units,
+			      const struct unit *best, char *buf, size_t len)
+{
+	const struct unit *u;
+
+	for (u = units; u->suffix; u++)
+		if (v && u->print && u->mult > best->mult && !(v % u->mult))
+			best = u;
+	snprintf(buf, len, "%" PRIu64 "%s", v / best->mult, best->print);
+	return buf;
+}
+
 const char *rate_str(uint64_t bps, char buf[RATE_STRLEN])
 {
-	const struct unit *u, *best = &rate_units[1];
+	return scaled_str(bps, rate_units, &rate_units[1], buf, RATE_STRLEN);
+}
 
-	for (u = rate_units; u->suffix; u++)
-		if (bps && u->print && u->mult > best->mult &&
-		    !(bps % u->mult))
-			best = u;
-	snprintf(buf, RATE_STRLEN, "%" PRIu64 "%s", bps / best->mult,
-		 best->print);
-	return buf;
+/* An interval in ms, between @min and @max: "500", "500ms", "2s" */
+int parse_msecs(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_scaled(s, time_units, &v) || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Likewise exact, in the largest unit that keeps it so: "2s", "1500ms" */
+const char *msecs_str(uint32_t ms, char buf[MSECS_STRLEN])
+{
+	return scaled_str(ms, time_units, &time_units[1], buf, MSECS_STRLEN);
 }
 
 /* Returns the address family, AF_INET or AF_INET6. */

@@ -67,6 +67,10 @@ int parse_size(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 /* "18446744073709551615bit" and the NUL */
 #define RATE_STRLEN 24
 const char *rate_str(uint64_t bps, char buf[RATE_STRLEN]);
+int parse_msecs(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* "4294967295ms" and the NUL */
+#define MSECS_STRLEN 16
+const char *msecs_str(uint32_t ms, char buf[MSECS_STRLEN]);
 int parse_ip(const char *s, union fv_ip *ip);
 int parse_ips(const char *s, struct fv_ips *ips, uint32_t *present,
 	      int attr4, int attr6);

@@ -200,16 +200,32 @@ static const char *name_of(bool has_name, const char *ifname,
 	return has_name ? ifname : dev_name(ifindex, buf);
 }
 
+/* A quantity: @text (its value with a unit) in text, the number in JSON */
+static void out_quantity(struct out *o, const char *word, const char *key,
+			 uint64_t v, const char *text)
+{
+	if (o->json)
+		out_u64(o, word, key, v);
+	else
+		out_str(o, word, key, text);
+}
+
 /* A rate: "10Mbit" in text, bit/s in JSON */
 static void out_rate(struct out *o, const char *word, const char *key,
 		     uint64_t bps)
 {
 	char buf[RATE_STRLEN];
 
-	if (o->json)
-		out_u64(o, word, key, bps);
-	else
-		out_str(o, word, key, rate_str(bps, buf));
+	out_quantity(o, word, key, bps, rate_str(bps, buf));
+}
+
+/* An interval: "2s", "500ms" in text, ms in JSON */
+static void out_msecs(struct out *o, const char *word, const char *key,
+		      uint32_t ms)
+{
+	char buf[MSECS_STRLEN];
+
+	out_quantity(o, word, key, ms, msecs_str(ms, buf));
 }
 
 /*
@@ -461,6 +477,9 @@ static void print_template_policy(struct out *o, const struct fv_template *t)
 	if (has(p, FLEXVPN_TMPL_A_NHRP_REDIRECT))
 		out_bool(o, "nhrp-redirect", "nhrp_redirect",
 			 t->nhrp_redirect, onoff_choices);
+	if (has(p, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL))
+		out_msecs(o, "nhrp-redirect-interval",
+			  "nhrp_redirect_interval_ms", t->nhrp_redirect_interval);
 	if (has(p, FLEXVPN_TMPL_A_ALLOW_UNPROTECTED))
 		out_str(o, "unprotected", "unprotected",
 			choice_word(unprotected_choices,
@@ -693,5 +712,53 @@ void print_new_access(struct out *o, const struct fv_access *a)
 		return;
 	}
 	out_str(o, NULL, "ifname", access_name(a, name));
+	out_obj_end(o);
+}
+
+/* The head of a packet in hex, as tcpdump -x would without the blanks */
+static void out_hex(struct out *o, const char *word, const char *key,
+		    const uint8_t *p, uint32_t len)
+{
+	char buf[2 * FLEXVPN_REDIRECT_PACKET_MAX + 1];
+	uint32_t i;
+
+	if (len > FLEXVPN_REDIRECT_PACKET_MAX)
+		len = FLEXVPN_REDIRECT_PACKET_MAX;
+	for (i = 0; i < len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", p[i]);
+	buf[2 * len] = '\0';
+	out_str(o, word, key, buf);
+}
+
+/*
+ * A redirect trigger, on one line: "redirect va1 -> va2 network-id 7
+ * src 10.1.0.2 dst 10.2.0.2 len 84 packet 4500..."
+ */
+void print_redirect(struct out *o, const struct fv_redirect *r)
+{
+	char in[IF_NAMESIZE], out[IF_NAMESIZE], buf[INET6_ADDRSTRLEN];
+	uint32_t p = r->present;
+
+	out_obj_begin(o);
+	out_str(o, NULL, "event", "redirect");
+	out_str(o, NULL, "in", dev_name(r->ifindex_in, in));
+	out_text(o, " ->");
+	out_str(o, NULL, "out", dev_name(r->ifindex_out, out));
+	if (o->json) {
+		out_u64(o, NULL, "ifindex_in", r->ifindex_in);
+		out_u64(o, NULL, "ifindex_out", r->ifindex_out);
+	}
+	if (has(p, FLEXVPN_REDIRECT_A_NETWORK_ID))
+		out_u64(o, "network-id", "network_id", r->network_id);
+	out_str(o, "src", "src",
+		access_ip(&r->src, p, FLEXVPN_REDIRECT_A_SRC_IPV4,
+			  FLEXVPN_REDIRECT_A_SRC_IPV6, buf));
+	out_str(o, "dst", "dst",
+		access_ip(&r->dst, p, FLEXVPN_REDIRECT_A_DST_IPV4,
+			  FLEXVPN_REDIRECT_A_DST_IPV6, buf));
+	if (has(p, FLEXVPN_REDIRECT_A_PACKET_LEN))
+		out_u64(o, "len", "packet_len", r->packet_len);
+	if (has(p, FLEXVPN_REDIRECT_A_PACKET))
+		out_hex(o, "packet", "packet", r->packet.data, r->packet.len);
 	out_obj_end(o);
 }

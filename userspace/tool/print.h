@@ -38,5 +38,6 @@ void print_template(struct out *o, const struct fv_template *t);
 void print_access(struct out *o, const struct fv_access *a,
 		  const char *event, bool stats);
 void print_new_access(struct out *o, const struct fv_access *a);
+void print_redirect(struct out *o, const struct fv_redirect *r);
 
 #endif

@@ -93,6 +93,16 @@ static int parse_nhrp_redirect(const char *arg, void *model)
 			    &t->present, FLEXVPN_TMPL_A_NHRP_REDIRECT);
 }
 
+static int parse_nhrp_redirect_interval(const char *arg, void *model)
+{
+	struct fv_template *t = model;
+
+	return mark_present(parse_msecs(arg, FLEXVPN_REDIRECT_INTERVAL_MIN,
+					FLEXVPN_REDIRECT_INTERVAL_MAX,
+					&t->nhrp_redirect_interval),
+			    &t->present, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL);
+}
+
 static int parse_unprotected(const char *arg, void *model)
 {
 	struct fv_template *t = model;
@@ -153,6 +163,11 @@ static const struct keyword kw_nhrp_network_id = {
 static const struct keyword kw_nhrp_redirect = {
 	"nhrp-redirect", "\"on\" or \"off\"", parse_nhrp_redirect, 0
 };
+static const struct keyword kw_nhrp_redirect_interval = {
+	"nhrp-redirect-interval", "a time between "
+	XSTR(FLEXVPN_REDIRECT_INTERVAL_MIN) "ms and 3600s (\"500ms\", \"2s\")",
+	parse_nhrp_redirect_interval, 0
+};
 static const struct keyword kw_unprotected = {
 	"unprotected", "\"accept\" or \"drop\"", parse_unprotected, 0
 };
@@ -191,7 +206,8 @@ static const struct keyword kw_access_group = {
 
 static const struct keyword *const set_keywords[] = {
 	&kw_mtu, &kw_underlay, &kw_source, &kw_local, &kw_key,
-	&kw_nhrp_network_id, &kw_nhrp_redirect, &kw_unprotected, &kw_prefix,
+	&kw_nhrp_network_id, &kw_nhrp_redirect, &kw_nhrp_redirect_interval,
+	&kw_unprotected, &kw_prefix,
 	&kw_parent_rate, &kw_esp_overhead, &kw_access_rate, &kw_access_ceil,
 	&kw_access_burst, &kw_access_qlen, &kw_access_group,
 	NULL
