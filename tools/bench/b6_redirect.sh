@@ -51,6 +51,9 @@
 #          to the group, as nhrpd binds it.
 #          NAME is new for every run: a fresh hashlimit table. The table
 #          (ip filter) is deleted after the run, so no hook stays behind.
+#   ours15 (only when named in B6_CANDIDATES) ours with
+#          nhrp-redirect-interval 15 s: the spacing of the rule's
+#          4/minute, so both send as many triggers per pair
 #   none   vt1 nhrp-redirect off, no rule, no listener (the module's FORWARD
 #          hook still runs and returns at the redirect flag: the baseline
 #          is "trigger off", what a hub without NHRP runs)
@@ -152,6 +155,9 @@ on()
 {
 	case $1 in
 	ours) n hub "$FLEXVPN" template set vt1 nhrp-redirect on || die "redirect on" ;;
+	ours15)
+		n hub "$FLEXVPN" template set vt1 nhrp-redirect on \
+			nhrp-redirect-interval 15000 || die "redirect on, 15 s" ;;
 	nflog)
 		RUN=$(( RUN + 1 ))
 		n hub iptables -A FORWARD -i va+ -o va+ -m hashlimit \
@@ -167,12 +173,14 @@ on()
 off()
 {
 	case $1 in
-	ours) n hub "$FLEXVPN" template set vt1 nhrp-redirect off || die "redirect off" ;;
+	ours | ours15)
+		n hub "$FLEXVPN" template set vt1 nhrp-redirect off \
+			nhrp-redirect-interval 2000 || die "redirect off" ;;
 	nflog) n hub nft delete table ip filter || die "nft delete table ip filter" ;;
 	esac
 }
 
-mode_of() { case $1 in ours) echo genl ;; nflog) echo nflog ;; esac; }
+mode_of() { case $1 in ours*) echo genl ;; nflog) echo nflog ;; esac; }
 
 # LAST_OURS: when ours last ran (µs): its limiter slots must be older than
 # the interval (2 s) for a packet to be a first one
@@ -183,8 +191,8 @@ latency()
 {
 	local cand=$1 n=$2 rep=$3 wait_us
 	[ "$cand" = none ] && return 0
-	if [ "$cand" = ours ]; then
-		wait_us=$(( LAST_OURS + 2200000 - $(now_us) ))
+	if [ "${cand#ours}" != "$cand" ]; then
+		wait_us=$(( LAST_OURS + ${cand#ours}000000 + 2200000 - $(now_us) ))
 		[ "$wait_us" -le 0 ] || sleep "$(awk -v u="$wait_us" 'BEGIN { print u / 1e6 }')"
 	fi
 	on "$cand"
@@ -192,7 +200,7 @@ latency()
 		"$BENCH_NS_PREFIX-spokes" wan $D_BASE 256 "$n" $GROUP \
 		> "$BENCH_TMP/lat" || die "redirlat latency $cand"
 	off "$cand"
-	[ "$cand" = ours ] && LAST_OURS=$(now_us)
+	[ "${cand#ours}" != "$cand" ] && LAST_OURS=$(now_us)
 	awk -v n="$n" -v rep="$rep" -v cand="$cand" '
 		$3 == "missing" { print "RAW b6lat n=" n, "rep=" rep, "cand=" cand, "pair=" $2, "missing=1" }
 		$3 == "send_us" { print "RAW b6lat n=" n, "rep=" rep, "cand=" cand, "pair=" $2, "missing=0", "send_us=" $4, "arrive_us=" $6 }' \
@@ -231,7 +239,7 @@ cpu()
 		events=$(awk '$1 == "events" { print $2 }' "$BENCH_TMP/listen")
 	fi
 	off "$cand"
-	[ "$cand" = ours ] && LAST_OURS=$(now_us)
+	[ "${cand#ours}" != "$cand" ] && LAST_OURS=$(now_us)
 	record b6cpu n="$n" rep="$rep" cand="$cand" window_s="$TIME" \
 		window_us=$(( t1 - t0 )) \
 		busy_jiffies=$(( c1 - c0 )) softirq_jiffies=$(( s1 - s0 )) \

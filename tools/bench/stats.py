@@ -377,7 +377,7 @@ def b6(paths):
         print("| N | cand | reps | pkts/s forwarded | events | busy µs/pkt | softirq µs/pkt |")
         print("| ---: | --- | ---: | ---: | ---: | --- | --- |")
         for n in sorted({r["n"] for r in cpu}):
-            for cand in ("ours", "nflog", "none"):
+            for cand in ("ours", "ours15", "nflog", "none"):
                 c = [r for r in cpu if r["n"] == n and r["cand"] == cand]
                 if not c:
                     continue
@@ -387,22 +387,21 @@ def b6(paths):
                     spr([us(r, "busy_jiffies") for r in c], 1),
                     spr([us(r, "softirq_jiffies") for r in c], 1)))
         print()
-        print("CPU ratios per repetition, median [min..max]\n")
-        print("| N | reps | busy ours/nflog | busy ours/none | busy nflog/none "
-              "| softirq ours/nflog | softirq ours/none | softirq nflog/none |")
-        print("| ---: | ---: | --- | --- | --- | --- | --- | --- |")
-        for n in sorted({r["n"] for r in cpu}):
-            row = []
-            for key in ("busy_jiffies", "softirq_jiffies"):
+        pairs = [("ours", "nflog"), ("ours", "none"), ("nflog", "none")]
+        if any(r["cand"] == "ours15" for r in cpu):
+            pairs[1:1] = [("ours15", "nflog"), ("ours15", "none")]
+        for key, what in (("busy_jiffies", "busy"), ("softirq_jiffies", "softirq")):
+            print("CPU ratios per repetition (%s), median [min..max]\n" % what)
+            print("| N | reps | %s |" % " | ".join("%s/%s" % p for p in pairs))
+            print("| ---: | ---: |%s" % (" --- |" * len(pairs)))
+            for n in sorted({r["n"] for r in cpu}):
                 d = defaultdict(dict)
                 for r in cpu:
                     if r["n"] == n:
                         d[r["rep"]][r["cand"]] = us(r, key)
-                for a, b in (("ours", "nflog"), ("ours", "none"), ("nflog", "none")):
-                    row.append(spread(ratios(d, a, b)))
-            print("| %d | %d | %s |" % (n, len({r["rep"] for r in cpu if r["n"] == n}),
-                                       " | ".join(row)))
-        print()
+                print("| %d | %d | %s |" % (n, len(d), " | ".join(
+                    spread(ratios(d, a, b)) for a, b in pairs)))
+            print()
 
 
 def b2(paths):
