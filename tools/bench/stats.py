@@ -374,7 +374,7 @@ def b6(paths):
         us = lambda r, k: r[k] * 10000 / r["pkts"] if r["pkts"] else float("nan")
         print("CPU per hairpin packet, µs (jiffies of /proc/stat over the window / "
               "packets the hub forwarded; per candidate: median [min..max])\n")
-        print("| N | cand | reps | pkts/s forwarded | events | busy µs/pkt | softirq µs/pkt |")
+        print("| N | cand | reps | pkts/s forwarded | triggers read (whole run) | busy µs/pkt | softirq µs/pkt |")
         print("| ---: | --- | ---: | ---: | ---: | --- | --- |")
         for n in sorted({r["n"] for r in cpu}):
             for cand in ("ours", "ours15", "nflog", "none"):
