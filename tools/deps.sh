@@ -23,6 +23,9 @@ PACKAGES=(
 	iproute2 iputils-ping iperf3 tshark socat tcpdump jq
 	# the NAT router of selftests/plugin_nat.sh (masquerade)
 	nftables
+	# benchmark B6's NFLOG candidate: FRR's documented iptables rule
+	# (iptables-nft, with the xt hashlimit match and NFLOG target)
+	iptables
 	# the NHRP codec's fuzzer (userspace/nhrp/fuzz_nhrp.c): clang, and
 	# libclang-rt-14-dev for libFuzzer and the sanitizer runtimes
 	clang libclang-rt-14-dev

@@ -89,29 +89,13 @@ command -v tc > /dev/null || die "tc not found"
 bench_module_load
 modprobe -a sch_htb cls_u32 || die "modprobe sch_htb cls_u32"
 
-# ip4 BASE I: the IPv4 address BASE + I
-ip4()
-{
-	local a b c d v
-	IFS=. read -r a b c d <<< "$1"
-	v=$(( (a << 24 | b << 16 | c << 8 | d) + $2 ))
-	echo "$(( v >> 24 & 255 )).$(( v >> 16 & 255 )).$(( v >> 8 & 255 )).$(( v & 255 ))"
-}
-
 # setup K: a fresh hub with K access devices and their inner routes, a sink
 setup()
 {
 	local k=$1 i
 	ns_add hub; ns_add sink
 	n hub sysctl -qw net.ipv6.conf.default.addr_gen_mode=1
-	ipn hub link add wan type veth peer name eth0 netns "$BENCH_NS_PREFIX-sink"
-	ipn hub addr add $HUB/24 dev wan
-	ipn sink addr add $SINK/24 dev eth0
-	ipn hub link set wan up
-	ipn sink link set eth0 up
-	ipn hub route add 172.16.0.0/12 via $SINK dev wan
-	ipn sink route add blackhole 172.16.0.0/12
-	n hub ping -c 1 -W 2 $SINK > /dev/null || die "hub cannot reach the sink"
+	hub_wan hub sink $HUB $SINK
 	ipn hub link add vt1 type vtemplate
 	n hub "$BENCH_TOP/build/bin/flexvpn" template set vt1 unprotected accept ||
 		die "template set vt1 unprotected accept"

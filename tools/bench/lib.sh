@@ -107,5 +107,30 @@ settle()
 	done
 }
 
+# ip4 BASE I: the IPv4 address BASE + I
+ip4()
+{
+	local a b c d v
+	IFS=. read -r a b c d <<< "$1"
+	v=$(( (a << 24 | b << 16 | c << 8 | d) + $2 ))
+	echo "$(( v >> 24 & 255 )).$(( v >> 16 & 255 )).$(( v >> 8 & 255 )).$(( v & 255 ))"
+}
+
+# hub_wan HUB_NS PEER_NS HUB_ADDR PEER_ADDR: the veth between a hub ("wan")
+# and the namespace beyond it ("eth0"), /24 addresses; the hub routes
+# 172.16.0.0/12 (the spokes' outer addresses) there, where what is not
+# local is blackholed. Checked with a ping.
+hub_wan()
+{
+	ipn "$1" link add wan type veth peer name eth0 netns "$BENCH_NS_PREFIX-$2"
+	ipn "$1" addr add "$3/24" dev wan
+	ipn "$2" addr add "$4/24" dev eth0
+	ipn "$1" link set wan up
+	ipn "$2" link set eth0 up
+	ipn "$1" route add 172.16.0.0/12 via "$4" dev wan
+	ipn "$2" route add blackhole 172.16.0.0/12
+	n "$1" ping -c 1 -W 2 "$4" > /dev/null || die "$1 cannot reach $2"
+}
+
 # record BENCH key=value...: one raw measurement, for stats.py.
 record() { echo "RAW $*"; }

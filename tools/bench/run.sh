@@ -2,18 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tools/bench/run.sh: the host side of the benchmarks (`make bench`). Builds
-# what the guest needs (tools/bench/vachurn, udpblast; flexvpn.ko when the project's
+# what the guest needs (tools/bench/vachurn, udpblast, redirlat; flexvpn.ko when the project's
 # build/<kver>/flexvpn.ko is missing), boots each kernel with tools/vm/run,
-# runs B1, B2, B3 and/or B4 inside, keeps the raw output and prints the tables.
+# runs B1, B2, B3, B4 and/or B6 inside, keeps the raw output and prints the
+# tables.
 # Never fails because numbers are bad; exits non-zero only when a benchmark
 # could not run.
 #
-# usage: tools/bench/run.sh [--kernel KVER]... [b1] [b2] [b3] [b4]
+# usage: tools/bench/run.sh [--kernel KVER]... [b1] [b2] [b3] [b4] [b6]
 #   --kernel KVER  a full version or a prefix (6.1, 6.12); repeatable;
 #                  default: every kernel of build/kernels (tools/deps.sh)
-#   b1, b2, b3, b4 which benchmarks (default: all four)
-# The B1_*, B2_*, B3_* and B4_* variables of b1_churn.sh, b2_ike.sh,
-# b3_dataplane.sh and b4_shaper.sh are passed on.
+#   b1 .. b6       which benchmarks (default: all of them)
+# The B1_*, B2_*, B3_*, B4_* and B6_* variables of b1_churn.sh, b2_ike.sh,
+# b3_dataplane.sh, b4_shaper.sh and b6_redirect.sh are passed on.
 # Results: build/bench/results/<kver>-<bench>.{raw,md}
 set -euo pipefail
 
@@ -24,12 +25,12 @@ kernels=() benches=()
 while (($#)); do
 	case $1 in
 	--kernel) kernels+=("${2:?}"); shift 2 ;;
-	b1 | b2 | b3 | b4) benches+=("$1"); shift ;;
+	b1 | b2 | b3 | b4 | b6) benches+=("$1"); shift ;;
 	-h | --help) sed -n '/^# usage/,/^# Results/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-((${#benches[@]})) || benches=(b1 b2 b3 b4)
+((${#benches[@]})) || benches=(b1 b2 b3 b4 b6)
 
 known_kernels() { cat "$top/build/kernels" 2>/dev/null || "$top/tools/deps.sh" --kernels; }
 
@@ -56,6 +57,8 @@ cc ${CFLAGS:--O2 -Wall} -o "$out/vachurn.$$" "$top/tools/bench/vachurn.c" -lmnl
 mv -f "$out/vachurn.$$" "$out/vachurn"
 cc ${CFLAGS:--O2 -Wall} -o "$out/udpblast.$$" "$top/tools/bench/udpblast.c"
 mv -f "$out/udpblast.$$" "$out/udpblast"
+cc ${CFLAGS:--O2 -Wall} -o "$out/redirlat.$$" "$top/tools/bench/redirlat.c" -lmnl -lpthread
+mv -f "$out/redirlat.$$" "$out/redirlat"
 
 # module_for KVER: path of a flexvpn.ko for KVER: the project's build when it
 # is the real module (it declares the vtemplate link kind), else one built
@@ -82,7 +85,7 @@ bench_env()
 {
 	local v
 	for v in $(compgen -e); do
-		case $v in B1_* | B2_* | B3_* | B4_*) printf '%s=%s\n' "$v" "${!v}" ;; esac
+		case $v in B1_* | B2_* | B3_* | B4_* | B6_*) printf '%s=%s\n' "$v" "${!v}" ;; esac
 	done
 }
 
@@ -95,6 +98,7 @@ for kver in "${kernels[@]}"; do
 		b2) script=tools/bench/b2_ike.sh mem=2G timeout=3600 ;;
 		b3) script=tools/bench/b3_dataplane.sh mem=2G timeout=2400 ;;
 		b4) script=tools/bench/b4_shaper.sh mem=2G timeout=5400 ;;
+		b6) script=tools/bench/b6_redirect.sh mem=2G timeout=3600 ;;
 		esac
 		raw=$out/results/$kver-$b.raw
 		echo "== $b on $kver ($(date -u '+%Y-%m-%d %H:%M UTC')): $script, module $ko" >&2

@@ -9,6 +9,7 @@
     stats.py b4 FILE...     B4 tables (rate error, fairness, parent, CPU, install)
     stats.py b4window CAND WANT_BPS PARENT_BPS BEFORE AFTER
                             one B4 window: key=value pairs (used by b4)
+    stats.py b6 FILE...     B6 tables (redirect latency, CPU per hairpin packet)
 
 Ratios are taken between candidates of the same repetition (measured next to
 each other in the same boot), then summarised as median [min..max].
@@ -49,6 +50,13 @@ def spread(ratios):
     if not ratios:
         return "n/a"
     return "%.2f [%.2f..%.2f]" % (med(ratios), min(ratios), max(ratios))
+
+
+def spread_d(xs, d):
+    """median [min..max] of values, d decimals"""
+    if not xs:
+        return "n/a"
+    return "%.*f [%.*f..%.*f]" % (d, med(xs), d, min(xs), d, max(xs))
 
 
 def fmt(x, digits=0):
@@ -244,8 +252,7 @@ def b4(paths):
     if not win and not inst:
         print("(no B4 results)")
         return
-    spr = lambda xs, d=2: ("%.*f [%.*f..%.*f]" % (d, med(xs), d, min(xs), d, max(xs))
-                           if xs else "n/a")
+    spr = lambda xs, d=2: spread_d(xs, d)
     cpu = lambda r: r["busy_jiffies"] * 10000 / r["pkts"] if r["pkts"] else float("nan")
     for scen, title in (("s1", "S1: rate = ceil = P/K, every child flooded"),
                         ("s2", "S2: rate P/(2K), ceil P: each borrows up to P/K")):
@@ -316,6 +323,87 @@ def b4(paths):
                                         mo, mh, mo / mh if mh else float("nan")))
 
 
+def b6(paths):
+    recs = read_raw(paths)
+    lat = [r for r in recs if r["bench"] == "b6lat"]
+    cpu = [r for r in recs if r["bench"] == "b6cpu"]
+    if not lat and not cpu:
+        print("(no B6 results)")
+        return
+    spr = lambda xs, d=0: spread_d(xs, d)
+    if lat:
+        print("Latency, first hairpin packet -> trigger read by the listener, µs "
+              "(every pair of every repetition: median [min..max])\n")
+        print("| N | cand | reps | probes | missing | from sendto() | from arrival on the hub's wan "
+              "| <= 1 ms (from sendto) |")
+        print("| ---: | --- | ---: | ---: | ---: | --- | --- | ---: |")
+        for n in sorted({r["n"] for r in lat}):
+            for cand in ("ours", "nflog"):
+                c = [r for r in lat if r["n"] == n and r["cand"] == cand]
+                if not c:
+                    continue
+                ok = [r for r in c if not r["missing"]]
+                send = [r["send_us"] for r in ok]
+                arr = [r["arrive_us"] for r in ok if r["arrive_us"] >= 0]
+                print("| %d | %s | %d | %d | %d | %s | %s | %d%% |" % (
+                    n, cand, len({r["rep"] for r in c}), len(c), len(c) - len(ok),
+                    spr(send), spr(arr),
+                    round(100 * sum(1 for x in send if x <= 1000) / len(c))))
+        print()
+        print("Latency ratio ours/nflog (median over the pairs of a repetition, "
+              "ratio per repetition: median [min..max])\n")
+        print("| N | reps | from sendto() | from arrival |")
+        print("| ---: | ---: | --- | --- |")
+        for n in sorted({r["n"] for r in lat}):
+            d = defaultdict(dict)
+            for key in ("send_us", "arrive_us"):
+                for rep in sorted({r["rep"] for r in lat if r["n"] == n}):
+                    for cand in ("ours", "nflog"):
+                        xs = [r[key] for r in lat if r["n"] == n and r["rep"] == rep
+                              and r["cand"] == cand and not r["missing"] and r[key] >= 0]
+                        if xs:
+                            d[(key, rep)][cand] = med(xs)
+            rs = {key: [v["ours"] / v["nflog"] for (k, _), v in d.items()
+                        if k == key and "ours" in v and "nflog" in v and v["nflog"]]
+                  for key in ("send_us", "arrive_us")}
+            print("| %d | %d | %s | %s |" % (
+                n, len({r["rep"] for r in lat if r["n"] == n}),
+                spr(rs["send_us"], 2), spr(rs["arrive_us"], 2)))
+        print()
+    if cpu:
+        us = lambda r, k: r[k] * 10000 / r["pkts"] if r["pkts"] else float("nan")
+        print("CPU per hairpin packet, µs (jiffies of /proc/stat over the window / "
+              "packets the hub forwarded; per candidate: median [min..max])\n")
+        print("| N | cand | reps | pkts/s forwarded | triggers read (whole run) | busy µs/pkt | softirq µs/pkt |")
+        print("| ---: | --- | ---: | ---: | ---: | --- | --- |")
+        for n in sorted({r["n"] for r in cpu}):
+            for cand in ("ours", "ours15", "nflog", "none"):
+                c = [r for r in cpu if r["n"] == n and r["cand"] == cand]
+                if not c:
+                    continue
+                print("| %d | %s | %d | %.0f | %.0f | %s | %s |" % (
+                    n, cand, len(c), med([r["pkts"] * 1e6 / r.get("window_us", r["window_s"] * 1e6) for r in c]),
+                    med([r["events"] for r in c]),
+                    spr([us(r, "busy_jiffies") for r in c], 1),
+                    spr([us(r, "softirq_jiffies") for r in c], 1)))
+        print()
+        pairs = [("ours", "nflog"), ("ours", "none"), ("nflog", "none")]
+        if any(r["cand"] == "ours15" for r in cpu):
+            pairs[1:1] = [("ours15", "nflog"), ("ours15", "none")]
+        for key, what in (("busy_jiffies", "busy"), ("softirq_jiffies", "softirq")):
+            print("CPU ratios per repetition (%s), median [min..max]\n" % what)
+            print("| N | reps | %s |" % " | ".join("%s/%s" % p for p in pairs))
+            print("| ---: | ---: |%s" % (" --- |" * len(pairs)))
+            for n in sorted({r["n"] for r in cpu}):
+                d = defaultdict(dict)
+                for r in cpu:
+                    if r["n"] == n:
+                        d[r["rep"]][r["cand"]] = us(r, key)
+                print("| %d | %d | %s |" % (n, len(d), " | ".join(
+                    spread(ratios(d, a, b)) for a, b in pairs)))
+            print()
+
+
 def b2(paths):
     recs = [r for r in read_raw(paths) if r["bench"] == "b2"]
     if not recs:
@@ -352,6 +440,8 @@ def main(argv):
         b3(argv[2:])
     elif len(argv) >= 2 and argv[1] == "b4":
         b4(argv[2:])
+    elif len(argv) >= 2 and argv[1] == "b6":
+        b6(argv[2:])
     elif len(argv) == 7 and argv[1] == "b4window":
         b4window(argv[2], float(argv[3]), float(argv[4]), argv[5], argv[6])
     elif len(argv) == 4 and argv[1] == "iperf":

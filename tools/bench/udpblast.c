@@ -5,10 +5,12 @@
  * destinations, sent with sendmmsg() from one socket, at a total rate in
  * packets per second (paced in small batches) or flat out, for a time.
  *
- *   udpblast SRC FIRST_DST COUNT PAYLOAD PPS SECONDS
- *	SRC        local address to bind (port chosen by the kernel)
- *	FIRST_DST  destination i (0..COUNT-1) is FIRST_DST + i, port 9
+ *   udpblast SRC FIRST_DST COUNT PAYLOAD PPS SECONDS [STRIDE]
+ *	SRC        local address to bind (port chosen by the kernel); 0.0.0.0
+ *	           lets each route choose the source
+ *	FIRST_DST  destination i (0..COUNT-1) is FIRST_DST + i * STRIDE, port 9
  *	PPS        total packets per second; 0 = as fast as it can
+ *	STRIDE     1 by default; B6 uses 256, a /24 per destination
  *
  * The socket's send buffer is made large (SO_SNDBUFFORCE, 256 MiB) and sends
  * do not wait (MSG_DONTWAIT): packets waiting in a shaper's queue hold the
@@ -51,15 +53,16 @@ int main(int argc, char **argv)
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov;
 	struct sockaddr_in src = { .sin_family = AF_INET }, *dst;
-	unsigned long count, payload, pps, secs, i, next = 0;
+	unsigned long count, payload, pps, secs, stride = 1, i, next = 0;
 	uint64_t t0, end, sent = 0, failed = 0;
 	uint32_t first;
 	struct in_addr a;
 	char *data;
 	int fd, sndbuf = 256 << 20;
 
-	if (argc != 7 || inet_pton(AF_INET, argv[1], &src.sin_addr) != 1) {
-		fprintf(stderr, "Usage: udpblast SRC FIRST_DST COUNT PAYLOAD PPS SECONDS\n");
+	if ((argc != 7 && argc != 8) ||
+	    inet_pton(AF_INET, argv[1], &src.sin_addr) != 1) {
+		fprintf(stderr, "Usage: udpblast SRC FIRST_DST COUNT PAYLOAD PPS SECONDS [STRIDE]\n");
 		return 2;
 	}
 
@@ -72,8 +75,10 @@ int main(int argc, char **argv)
 	payload = strtoul(argv[4], NULL, 0);
 	pps = strtoul(argv[5], NULL, 0);
 	secs = strtoul(argv[6], NULL, 0);
-	if (!count || payload > 65000) {
-		fprintf(stderr, "Error: COUNT >= 1, PAYLOAD <= 65000\n");
+	if (argc == 8)
+		stride = strtoul(argv[7], NULL, 0);
+	if (!count || !stride || payload > 65000) {
+		fprintf(stderr, "Error: COUNT >= 1, STRIDE >= 1, PAYLOAD <= 65000\n");
 		return 2;
 	}
 
@@ -93,7 +98,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		dst[i].sin_family = AF_INET;
 		dst[i].sin_port = htons(9);
-		dst[i].sin_addr.s_addr = htonl(first + i);
+		dst[i].sin_addr.s_addr = htonl(first + i * stride);
 	}
 	iov.iov_base = data;
 	iov.iov_len = payload;
