@@ -689,3 +689,197 @@ bool flexvpn_kernel_access_del(uint32_t ifindex)
 	mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, ifindex);
 	return talk(NETLINK_GENERIC, nlh, NULL, NULL, "deleting an access device");
 }
+
+/* ------------------------------------------------------------ NHRP */
+
+/**
+ * The family's id and the id of its events group.
+ */
+typedef struct {
+	uint16_t family;
+	uint32_t group;
+} family_group_t;
+
+static int group_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr, *grp, *field;
+	family_group_t *ids = data;
+	uint32_t id;
+	bool events;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+	{
+		switch (mnl_attr_get_type(attr))
+		{
+			case CTRL_ATTR_FAMILY_ID:
+				ids->family = mnl_attr_get_u16(attr);
+				break;
+			case CTRL_ATTR_MCAST_GROUPS:
+				mnl_attr_for_each_nested(grp, attr)
+				{
+					events = FALSE;
+					id = 0;
+					mnl_attr_for_each_nested(field, grp)
+					{
+						if (mnl_attr_get_type(field) ==
+								CTRL_ATTR_MCAST_GRP_NAME)
+						{
+							events = streq(mnl_attr_get_str(field),
+										   FLEXVPN_MCGRP_EVENTS);
+						}
+						else if (mnl_attr_get_type(field) ==
+								CTRL_ATTR_MCAST_GRP_ID)
+						{
+							id = mnl_attr_get_u32(field);
+						}
+					}
+					if (events)
+					{
+						ids->group = id;
+					}
+				}
+				break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Described in header
+ */
+struct mnl_socket *flexvpn_kernel_events_open(uint16_t *family)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	family_group_t ids = {};
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	int size = 1 << 20;
+
+	nlh = genl_header(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FLEXVPN_GENL_NAME);
+	if (!talk(NETLINK_GENERIC, nlh, group_cb, &ids,
+			  "generic netlink family " FLEXVPN_GENL_NAME
+			  " (is flexvpn.ko loaded?)"))
+	{
+		return NULL;
+	}
+	if (!ids.group)
+	{
+		DBG1(DBG_KNL, "flexvpn: the module has no \"%s\" group",
+			 FLEXVPN_MCGRP_EVENTS);
+		return NULL;
+	}
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl)
+	{
+		DBG1(DBG_KNL, "flexvpn: opening the events socket: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	/* a burst of redirects must not overrun it; losing some is harmless,
+	 * the kernel repeats them while traffic goes through the hub */
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &size,
+			   sizeof(size));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+		mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &ids.group,
+							  sizeof(ids.group)) < 0)
+	{
+		DBG1(DBG_KNL, "flexvpn: joining the \"%s\" group: %s",
+			 FLEXVPN_MCGRP_EVENTS, strerror(errno));
+		mnl_socket_close(nl);
+		return NULL;
+	}
+	*family = ids.family;
+	return nl;
+}
+
+/*
+ * Described in header
+ */
+uint32_t flexvpn_kernel_master(uint32_t ifindex)
+{
+	link_info_t dev = {};
+
+	if (!link_get(ifindex, NULL, &dev, "reading a device"))
+	{
+		return 0;
+	}
+	return dev.master;
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+	struct rtnl_link_stats64 stats;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
+	{
+		if (mnl_attr_get_type(attr) == IFLA_STATS64 &&
+			mnl_attr_get_payload_len(attr) >= sizeof(stats))
+		{
+			memcpy(&stats, mnl_attr_get_payload(attr), sizeof(stats));
+			*(uint64_t*)data = stats.rx_packets + stats.tx_packets;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_link_packets(uint32_t ifindex, uint64_t *packets)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	*packets = 0;
+	return talk(NETLINK_ROUTE, nlh, stats_cb, packets, NULL);
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct rtmsg))
+	{
+		if (mnl_attr_get_type(attr) == RTA_OIF)
+		{
+			*(uint32_t*)data = mnl_attr_get_u32(attr);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Described in header
+ */
+uint32_t flexvpn_kernel_route_get(int family, const uint8_t *addr,
+								  uint32_t vrf)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	uint32_t oif = 0;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
+	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, addr);
+	if (vrf)
+	{	/* as `ip route get ADDR vrf NAME`: the VRF's table */
+		mnl_attr_put_u32(nlh, RTA_OIF, vrf);
+	}
+	if (!talk(NETLINK_ROUTE, nlh, route_cb, &oif, NULL))
+	{
+		return 0;
+	}
+	return oif;
+}

@@ -105,4 +105,32 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
  */
 bool flexvpn_kernel_addr_add(host_t *addr, uint32_t ifindex);
 
+/* ------------------------------------------------------------ NHRP */
+
+struct mnl_socket;
+
+/**
+ * A generic netlink socket joined to the module's events group (redirect
+ * triggers, devices coming and going); family: the family's id. NULL
+ * (logged) when the module is not loaded.
+ */
+struct mnl_socket *flexvpn_kernel_events_open(uint16_t *family);
+
+/**
+ * The master (a VRF) a device is enslaved to, 0 for none.
+ */
+uint32_t flexvpn_kernel_master(uint32_t ifindex);
+
+/**
+ * Packets received and sent by a device so far (its IFLA_STATS64).
+ */
+bool flexvpn_kernel_link_packets(uint32_t ifindex, uint64_t *packets);
+
+/**
+ * The device the kernel routes addr (4 or 16 bytes, by family) through, in
+ * the table of the VRF device vrf (0: the main table); 0 if unreachable.
+ */
+uint32_t flexvpn_kernel_route_get(int family, const uint8_t *addr,
+								  uint32_t vrf);
+
 #endif /** FLEXVPN_KERNEL_H_ @}*/
