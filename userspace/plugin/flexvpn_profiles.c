@@ -126,6 +126,24 @@ bool flexvpn_prefix_accepts(flexvpn_prefix_t *filter, flexvpn_prefix_t *prefix)
 	return flexvpn_prefix_within(filter, prefix) && prefix->len <= filter->le;
 }
 
+/*
+ * Described in header
+ */
+bool flexvpn_prefix_accepted(linked_list_t *filters, flexvpn_prefix_t *prefix)
+{
+	enumerator_t *enumerator;
+	flexvpn_prefix_t *filter;
+	bool found = FALSE;
+
+	enumerator = filters->create_enumerator(filters);
+	while (!found && enumerator->enumerate(enumerator, &filter))
+	{
+		found = flexvpn_prefix_accepts(filter, prefix);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
 /**
  * A comma separated list of prefixes into list; FALSE (and one log line) if
  * one is malformed.
@@ -176,6 +194,7 @@ static void profile_destroy(flexvpn_profile_t *profile)
 	profile->routes->destroy_function(profile->routes, free);
 	profile->accept->destroy_function(profile->accept, free);
 	free(profile->shaping.group);
+	free(profile->shortcut);
 	free(profile->template);
 	free(profile->name);
 	free(profile);
@@ -261,6 +280,42 @@ static bool parse_shaping(char *name, flexvpn_shaping_t *shaping)
 }
 
 /**
+ * The profile's NHRP settings: nhrp, shortcut, holdtime.
+ */
+static bool parse_nhrp(char *name, flexvpn_profile_t *profile)
+{
+	char *value;
+	int holdtime;
+
+	value = lib->settings->get_str(lib->settings, SETTING, NULL, lib->ns,
+								   name, "shortcut");
+	if (value && *value)
+	{
+		profile->shortcut = strdup(value);
+	}
+	profile->nhrp = lib->settings->get_bool(lib->settings, SETTING,
+								profile->shortcut != NULL, lib->ns, name,
+								"nhrp");
+	if (profile->shortcut && !profile->nhrp)
+	{
+		DBG0(DBG_CFG, "flexvpn: " SETTING " = %s needs NHRP, but nhrp = no, "
+			 "profile disabled", lib->ns, name, "shortcut", profile->shortcut);
+		return FALSE;
+	}
+	holdtime = lib->settings->get_int(lib->settings, SETTING,
+							FLEXVPN_NHRP_HOLDTIME, lib->ns, name, "holdtime");
+	if (holdtime < FLEXVPN_NHRP_HOLDTIME_MIN || holdtime > 65535)
+	{
+		DBG0(DBG_CFG, "flexvpn: " SETTING " = %d is outside %d..65535 "
+			 "seconds, profile disabled", lib->ns, name, "holdtime", holdtime,
+			 FLEXVPN_NHRP_HOLDTIME_MIN);
+		return FALSE;
+	}
+	profile->holdtime = holdtime;
+	return TRUE;
+}
+
+/**
  * Read one profile; NULL (with one log line) if it is not usable.
  */
 static flexvpn_profile_t *profile_create(char *name)
@@ -331,6 +386,11 @@ static flexvpn_profile_t *profile_create(char *name)
 		profile_destroy(profile);
 		return NULL;
 	}
+	if (!parse_nhrp(name, profile))
+	{
+		profile_destroy(profile);
+		return NULL;
+	}
 	return profile;
 }
 
@@ -380,6 +440,38 @@ METHOD(flexvpn_profiles_t, find, flexvpn_profile_t*,
 	return found;
 }
 
+METHOD(flexvpn_profiles_t, is_shortcut, bool,
+	private_flexvpn_profiles_t *this, char *conn)
+{
+	enumerator_t *enumerator;
+	flexvpn_profile_t *profile;
+	bool found = FALSE;
+
+	enumerator = this->profiles->create_enumerator(this->profiles);
+	while (!found && enumerator->enumerate(enumerator, &profile))
+	{
+		found = conn && profile->shortcut && streq(profile->shortcut, conn);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+METHOD(flexvpn_profiles_t, has_nhrp, bool,
+	private_flexvpn_profiles_t *this)
+{
+	enumerator_t *enumerator;
+	flexvpn_profile_t *profile;
+	bool found = FALSE;
+
+	enumerator = this->profiles->create_enumerator(this->profiles);
+	while (!found && enumerator->enumerate(enumerator, &profile))
+	{
+		found = profile->nhrp;
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
 METHOD(flexvpn_profiles_t, destroy, void,
 	private_flexvpn_profiles_t *this)
 {
@@ -400,6 +492,8 @@ flexvpn_profiles_t *flexvpn_profiles_create()
 	INIT(this,
 		.public = {
 			.find = _find,
+			.is_shortcut = _is_shortcut,
+			.has_nhrp = _has_nhrp,
 			.destroy = _destroy,
 		},
 		.profiles = linked_list_create(),

@@ -63,6 +63,11 @@ bool flexvpn_prefix_within(flexvpn_prefix_t *outer, flexvpn_prefix_t *inner);
 bool flexvpn_prefix_accepts(flexvpn_prefix_t *filter, flexvpn_prefix_t *prefix);
 
 /**
+ * Whether one of a list of accept filters lets prefix through.
+ */
+bool flexvpn_prefix_accepted(linked_list_t *filters, flexvpn_prefix_t *prefix);
+
+/**
  * One charon.plugins.flexvpn.profiles.<name> section, parsed.
  */
 struct flexvpn_profile_t {
@@ -82,7 +87,18 @@ struct flexvpn_profile_t {
 	uint32_t metric;
 	/** the shaper of its access devices (rate 0: the template's default) */
 	flexvpn_shaping_t shaping;
+	/** NHRP runs on its access devices */
+	bool nhrp;
+	/** swanctl connection that builds shortcuts (a spoke), NULL: none */
+	char *shortcut;
+	/** hold time of what we answer and of shortcut routes, seconds */
+	uint32_t holdtime;
 };
+
+/** Default hold time of NHRP entries: Cisco's and FRR's */
+#define FLEXVPN_NHRP_HOLDTIME 7200
+/** The least: a refresh goes out a third of it before expiry */
+#define FLEXVPN_NHRP_HOLDTIME_MIN 6
 
 /**
  * Parse a rate: a number of bit/s with an optional unit bit, kbit, mbit,
@@ -104,6 +120,16 @@ struct flexvpn_profiles_t {
 	 * @return			profile, NULL if none
 	 */
 	flexvpn_profile_t *(*find)(flexvpn_profiles_t *this, ike_sa_t *ike_sa);
+
+	/**
+	 * Whether a connection is some profile's shortcut connection.
+	 */
+	bool (*is_shortcut)(flexvpn_profiles_t *this, char *conn);
+
+	/**
+	 * Whether some profile runs NHRP.
+	 */
+	bool (*has_nhrp)(flexvpn_profiles_t *this);
 
 	/**
 	 * Destroy the profiles.
