@@ -12,6 +12,7 @@
 
 #include "flexvpn_listener.h"
 #include "flexvpn_kernel.h"
+#include "flexvpn_nhrp.h"
 
 #include <daemon.h>
 #include <netinet/in.h>
@@ -71,6 +72,11 @@ struct private_flexvpn_listener_t {
 	flexvpn_profiles_t *profiles;
 
 	/**
+	 * NHRP on the devices of profiles that want it
+	 */
+	flexvpn_nhrp_t *nhrp;
+
+	/**
 	 * Devices (device_t*)
 	 */
 	linked_list_t *devices;
@@ -98,6 +104,17 @@ static void device_destroy(device_t *dev)
 	dev->remote->destroy(dev->remote);
 	dev->routes->destroy_function(dev->routes, free);
 	free(dev);
+}
+
+/**
+ * Tell NHRP what the device is now. Mutex held.
+ */
+static void nhrp_up(private_flexvpn_listener_t *this, device_t *dev,
+					ike_sa_t *ike_sa)
+{
+	this->nhrp->device_up(this->nhrp, dev->ifindex, dev->ifname, dev->ike_id,
+						  ike_sa->get_name(ike_sa), dev->local, dev->remote,
+						  dev->table, dev->profile);
 }
 
 static void announced_destroy(announced_t *ann)
@@ -249,21 +266,6 @@ static bool prefix_in(linked_list_t *list, flexvpn_prefix_t *prefix)
 	return found;
 }
 
-static bool prefix_accepted(linked_list_t *filters, flexvpn_prefix_t *prefix)
-{
-	enumerator_t *enumerator;
-	flexvpn_prefix_t *filter;
-	bool found = FALSE;
-
-	enumerator = filters->create_enumerator(filters);
-	while (!found && enumerator->enumerate(enumerator, &filter))
-	{
-		found = flexvpn_prefix_accepts(filter, prefix);
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
 /**
  * Why a prefix a peer announced must not be installed through dev, or NULL.
  * A peer gets no more than its profile's accept filters allow, none of the
@@ -276,7 +278,7 @@ static char *refusal(private_flexvpn_listener_t *this, device_t *dev,
 	device_t *other;
 	char *why = NULL;
 
-	if (!prefix_accepted(dev->profile->accept, prefix))
+	if (!flexvpn_prefix_accepted(dev->profile->accept, prefix))
 	{
 		return "outside the profile's accept filter";
 	}
@@ -482,6 +484,7 @@ static void device_down(private_flexvpn_listener_t *this, uint32_t id)
 		return;
 	}
 	this->devices->remove(this->devices, dev, NULL);
+	this->nhrp->device_down(this->nhrp, dev->ifindex);
 	/* the kernel deletes the routes through it along with it */
 	flexvpn_kernel_access_del(dev->ifindex);
 	DBG1(DBG_CFG, "flexvpn: IKE_SA [%u] gone: deleted %s and %d routes", id,
@@ -546,6 +549,7 @@ METHOD(listener_t, child_updown, bool,
 		if (dev)
 		{
 			apply_vips(dev, ike_sa);
+			nhrp_up(this, dev, ike_sa);
 		}
 	}
 	this->mutex->unlock(this->mutex);
@@ -903,6 +907,7 @@ METHOD(listener_t, ike_rekey, bool,
 		DBG1(DBG_CFG, "flexvpn: IKE_SA %s[%u] rekeyed to [%u], keeping %s",
 			 old->get_name(old), dev->ike_id, id, dev->ifname);
 		dev->ike_id = id;
+		nhrp_up(this, dev, new);
 	}
 	this->mutex->unlock(this->mutex);
 	return TRUE;
@@ -925,6 +930,7 @@ METHOD(listener_t, ike_update, bool,
 		dev->remote->destroy(dev->remote);
 		dev->local = local->clone(local);
 		dev->remote = remote->clone(remote);
+		nhrp_up(this, dev, ike_sa);
 	}
 	this->mutex->unlock(this->mutex);
 	return TRUE;
@@ -988,6 +994,7 @@ METHOD(flexvpn_listener_t, destroy, void,
 	while (this->devices->remove_first(this->devices,
 									   (void**)&dev) == SUCCESS)
 	{
+		this->nhrp->device_down(this->nhrp, dev->ifindex);
 		flexvpn_kernel_access_del(dev->ifindex);
 		device_destroy(dev);
 	}
@@ -1004,7 +1011,8 @@ METHOD(flexvpn_listener_t, destroy, void,
 /*
  * Described in header
  */
-flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles)
+flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles,
+											 flexvpn_nhrp_t *nhrp)
 {
 	private_flexvpn_listener_t *this;
 
@@ -1023,6 +1031,7 @@ flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles)
 			.destroy = _destroy,
 		},
 		.profiles = profiles,
+		.nhrp = nhrp,
 		.devices = linked_list_create(),
 		.announced = linked_list_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),

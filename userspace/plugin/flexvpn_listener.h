@@ -14,6 +14,7 @@
 #include <bus/listeners/listener.h>
 
 #include "flexvpn_profiles.h"
+#include "flexvpn_nhrp.h"
 
 typedef struct flexvpn_listener_t flexvpn_listener_t;
 
@@ -44,7 +45,9 @@ struct flexvpn_listener_t {
  * Create the listener.
  *
  * @param profiles		the plugin's profiles
+ * @param nhrp			told of the devices coming and going
  */
-flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles);
+flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles,
+											 flexvpn_nhrp_t *nhrp);
 
 #endif /** FLEXVPN_LISTENER_H_ @}*/

@@ -10,6 +10,7 @@
 #include "flexvpn_listener.h"
 #include "flexvpn_attributes.h"
 #include "flexvpn_kernel.h"
+#include "flexvpn_nhrp.h"
 
 #include <daemon.h>
 
@@ -36,6 +37,11 @@ struct private_flexvpn_plugin_t {
 	 * Routes we announce
 	 */
 	flexvpn_attributes_t *attributes;
+
+	/**
+	 * NHRP shortcut switching
+	 */
+	flexvpn_nhrp_t *nhrp;
 };
 
 /**
@@ -84,6 +90,12 @@ static bool plugin_cb(private_flexvpn_plugin_t *this,
 	{
 		/* no IKE_SA exists yet: every device of ours is a leftover */
 		this->listener->cleanup(this->listener);
+		if (this->profiles->has_nhrp(this->profiles) &&
+			!this->nhrp->start(this->nhrp))
+		{
+			DBG1(DBG_CFG, "flexvpn: NHRP does not run: profiles with "
+				 "nhrp = yes build no shortcuts");
+		}
 		charon_is_interface_usable = charon->kernel->is_interface_usable;
 		charon->kernel->is_interface_usable = is_interface_usable;
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
@@ -122,6 +134,7 @@ METHOD(plugin_t, destroy, void,
 	private_flexvpn_plugin_t *this)
 {
 	this->listener->destroy(this->listener);
+	this->nhrp->destroy(this->nhrp);
 	this->attributes->destroy(this->attributes);
 	this->profiles->destroy(this->profiles);
 	flexvpn_kernel_deinit();
@@ -151,8 +164,15 @@ plugin_t *flexvpn_plugin_create()
 		},
 		.profiles = flexvpn_profiles_create(),
 	);
+	/* NHRP's AF_PACKET socket */
+	if (this->profiles->has_nhrp(this->profiles) &&
+		!lib->caps->keep(lib->caps, CAP_NET_RAW))
+	{
+		DBG1(DBG_CFG, "flexvpn: NHRP requires the CAP_NET_RAW capability");
+	}
 	flexvpn_kernel_init();
-	this->listener = flexvpn_listener_create(this->profiles);
+	this->nhrp = flexvpn_nhrp_create(this->profiles);
+	this->listener = flexvpn_listener_create(this->profiles, this->nhrp);
 	this->attributes = flexvpn_attributes_create(this->profiles);
 
 	return &this->public.plugin;
