@@ -3,12 +3,22 @@
 #
 # The flexvpn binary where no kernel module is needed: help, usage errors
 # (exit 2, one "Error:" line naming the bad word), the missing module
-# (exit 1), output errors. Prints TAP. Usage: test_cli.sh PATH-TO-FLEXVPN
+# (exit 1), output errors, and `nhrp` against a stand-in for the charon
+# plugin's control socket. Prints TAP. Usage: test_cli.sh PATH-TO-FLEXVPN
 set -u
 
 FLEXVPN=${1:?usage: test_cli.sh PATH-TO-FLEXVPN}
+
+# The NHRP control socket's abstract name belongs to the network namespace:
+# in one of our own, the stand-in can take it and no real charon answers.
+if [ -z "${FLEXVPN_TEST_NETNS:-}" ] && unshare -rn true 2>/dev/null; then
+	export FLEXVPN_TEST_NETNS=1
+	exec unshare -rn /bin/sh "$0" "$@"
+fi
+
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+server=
+trap 'rm -rf "$tmp"; [ -z "$server" ] || kill "$server" 2>/dev/null' EXIT
 n=0
 failed=0
 
@@ -51,6 +61,13 @@ stdout_lacks() { # TEXT NAME
 stdout_empty() { # NAME
 	[ ! -s "$tmp/out" ]
 	result $? "$1"
+}
+
+stdout_is() { # TEXT NAME: the whole of stdout
+	[ "$(cat "$tmp/out")" = "$1" ]
+	pass=$?
+	result $pass "$2"
+	[ $pass = 0 ] || sed 's/^/# stdout: /' "$tmp/out"
 }
 
 # help goes to stdout and succeeds
@@ -113,6 +130,120 @@ else
 	stdout_empty "no JSON array when the request never ran"
 	expect 1 "$missing" access add vt1 remote 192.0.2.2
 	expect 1 "$missing" monitor
+fi
+
+# nhrp: usage errors, and the help without the units it takes none of
+expect 2 'Error: missing command after "nhrp"' nhrp
+expect 2 'Error: unknown command "nhrp list"' nhrp list
+expect 2 'Error: unexpected "va1"' nhrp show va1
+expect 2 'Error: unexpected "all"' nhrp flush all
+expect 0 "" help nhrp
+stdout_has "flexvpn nhrp flush" "help nhrp: the nhrp commands"
+stdout_lacks "RATE is in bit/s" "help nhrp: no units"
+
+# A stand-in for the plugin's control socket: takes one connection, keeps
+# the command line it got in $tmp/got, answers $tmp/answer and is gone.
+# It gives up by itself should the tool never come.
+server_py='
+import os, socket, sys
+d = sys.argv[1]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0flexvpn-nhrp")
+s.listen(1)
+s.settimeout(10)
+open(os.path.join(d, "ready"), "w").close()
+c, _ = s.accept()
+s.close()
+c.settimeout(10)
+got = c.makefile("rb").readline()
+open(os.path.join(d, "got"), "w").write(repr(got))
+c.sendall(open(os.path.join(d, "answer"), "rb").read())
+c.close()
+'
+
+serve() { # ANSWER (a printf format): starts the stand-in, waits for it
+	printf "$1" >"$tmp/answer"
+	rm -f "$tmp/ready" "$tmp/got"
+	python3 -c "$server_py" "$tmp" &
+	server=$!
+	i=0
+	while [ ! -e "$tmp/ready" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+served() { # COMMAND NAME: the stand-in got the line COMMAND and is gone
+	wait "$server"
+	server=
+	[ "$(cat "$tmp/got" 2>/dev/null)" = "b'$1\\n'" ]
+	result $? "$2"
+}
+
+if [ -z "${FLEXVPN_TEST_NETNS:-}" ] || ! command -v python3 >/dev/null; then
+	n=$((n + 1))
+	echo "ok $n - nhrp against a stand-in # SKIP needs unshare -rn and python3"
+else
+	V='flexvpn-nhrp 1\n'
+	E1='entry\tdynamic\t203.0.113.32/28\tva3\t198.18.2.1\t203.0.113.33\t117\tused\n'
+	E2='entry\tincomplete\t2001:db8:301::/64\tva12\t-\t-\t3\t-\n'
+
+	serve "$V$E1$E2"'end\n'
+	expect 0 "" nhrp show
+	served show 'nhrp show: sends "show"'
+	stdout_is "TYPE        PREFIX             DEVICE  NBMA        PROTOCOL      EXPIRES  USED
+dynamic     203.0.113.32/28    va3     198.18.2.1  203.0.113.33  1m57s    used
+incomplete  2001:db8:301::/64  va12    -           -             3s       -" \
+		"nhrp show: the cache in columns"
+
+	serve "$V$E1$E2"'end\n'
+	expect 0 "" -j nhrp show
+	served show "nhrp show -j: sends \"show\""
+	stdout_is '[{"type":"dynamic","prefix":"203.0.113.32/28","device":"va3","nbma":"198.18.2.1","protocol":"203.0.113.33","expires":117,"used":true},{"type":"incomplete","prefix":"2001:db8:301::/64","device":"va12","nbma":null,"protocol":null,"expires":3,"used":null}]' \
+		"nhrp show -j: a JSON array"
+
+	serve "$V"'end\n'
+	expect 0 "" nhrp show
+	served show "nhrp show: an empty cache"
+	stdout_is "TYPE  PREFIX  DEVICE  NBMA  PROTOCOL  EXPIRES  USED" \
+		"nhrp show: an empty cache is the header alone"
+
+	serve "$V"'flushed\t3\nend\n'
+	expect 0 "" nhrp flush
+	served flush 'nhrp flush: sends "flush"'
+	stdout_is "flushed 3 entries" "nhrp flush: the count"
+
+	serve "$V"'error\tflush needs CAP_NET_ADMIN\nend\n'
+	expect 1 "Error: flush needs CAP_NET_ADMIN" nhrp flush
+	served flush "nhrp flush: refused"
+	stdout_empty "nhrp flush: nothing printed when refused"
+
+	serve 'flexvpn-nhrp 2\nend\n'
+	expect 1 'Error: unsupported protocol on @flexvpn-nhrp: "flexvpn-nhrp 2", not "flexvpn-nhrp 1"' \
+		nhrp show
+	served show "nhrp show: another protocol version"
+
+	serve "$V"'entry\tdynamic\t10.0.0.0/8\nend\n'
+	expect 1 'Error: malformed answer from @flexvpn-nhrp: line 2: "entry" has 3 fields, not 8' \
+		-j nhrp show
+	served show "nhrp show: an entry short of fields"
+	stdout_empty "nhrp show -j: no JSON from a malformed answer"
+
+	serve "$V$E1"
+	expect 1 'Error: malformed answer from @flexvpn-nhrp: it ends without "end" (cut short?)' \
+		nhrp show
+	served show 'nhrp show: an answer without "end"'
+
+	serve "$V"'end\n'
+	expect 1 'Error: malformed answer from @flexvpn-nhrp: no "flushed" line' \
+		nhrp flush
+	served flush 'nhrp flush: an answer without "flushed"'
+
+	expect 1 "Error: no charon with the flexvpn plugin's NHRP cache answers in this network namespace (@flexvpn-nhrp: Connection refused)" \
+		nhrp show
+	expect 1 "Error: no charon with the flexvpn plugin's NHRP cache answers in this network namespace (@flexvpn-nhrp: Connection refused)" \
+		-j nhrp flush
+	stdout_empty "nhrp: nothing on stdout without charon"
 fi
 
 # output that can't be written is a failure

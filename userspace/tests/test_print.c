@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit tests of the output: the text lines of docs/cli.md, their JSON
- * twins, escaping, absent fields, lists and pretty printing.
+ * twins, escaping, absent fields, lists and pretty printing; the NHRP
+ * cache's table.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 
+#include "nhrp_cache.h"
 #include "print.h"
 #include "tap.h"
 
@@ -622,6 +625,100 @@ static void test_redirect(void)
 	      "redirect: its JSON twin");
 }
 
+static const struct nhrp_entry nhrp_example[] = {
+	{ "dynamic", "203.0.113.32/28", "va3", "198.18.2.1", "203.0.113.33",
+	  true, 117, 1 },
+	{ "incomplete", "2001:db8:301::/64", "va12", NULL, NULL, true, 3, -1 },
+	{ "local", "203.0.113.16/28", "va1", "198.18.1.1", "203.0.113.17",
+	  true, 7200, 0 },
+	{ "failed", "203.0.113.48/28", "va3", NULL, NULL, false, 0, -1 },
+};
+
+static void test_nhrp_text(void)
+{
+	struct render r;
+
+	print_nhrp(render_begin(&r, OUT_TEXT), nhrp_example,
+		   ARRAY_SIZE(nhrp_example));
+	check(&r, "TYPE        PREFIX             DEVICE  NBMA        PROTOCOL      EXPIRES  USED\n"
+		  "dynamic     203.0.113.32/28    va3     198.18.2.1  203.0.113.33  1m57s    used\n"
+		  "incomplete  2001:db8:301::/64  va12    -           -             3s       -\n"
+		  "local       203.0.113.16/28    va1     198.18.1.1  203.0.113.17  2h0m0s   idle\n"
+		  "failed      203.0.113.48/28    va3     -           -             -        -\n",
+	      "nhrp show: columns as wide as their widest value");
+	print_nhrp(render_begin(&r, OUT_TEXT), NULL, 0);
+	check(&r, "TYPE  PREFIX  DEVICE  NBMA  PROTOCOL  EXPIRES  USED\n",
+	      "nhrp show: an empty cache is the header alone");
+}
+
+static void test_nhrp_expires(void)
+{
+	static const struct {
+		uint64_t secs;
+		const char *text;
+	} cases[] = {
+		{ 0, "0s" }, { 59, "59s" }, { 60, "1m0s" }, { 3599, "59m59s" },
+		{ 3600, "1h0m0s" }, { 90061, "25h1m1s" },
+		{ UINT64_MAX, "5124095576030431h0m15s" },
+	};
+	struct nhrp_entry e = { .has_expires = true, .used = -1 };
+	char want[64], *got;
+	struct render r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		e.expires = cases[i].secs;
+		print_nhrp(render_begin(&r, OUT_TEXT), &e, 1);
+		got = render_end(&r);
+		snprintf(want, sizeof(want), "\n-     -       -       -     -         %s  ",
+			 cases[i].text);
+		if (!ok(strstr(got, want), "nhrp show: %" PRIu64 "s as %s",
+			cases[i].secs, cases[i].text))
+			tap_diag("got ", got);
+		free(got);
+	}
+}
+
+static void test_nhrp_json(void)
+{
+	struct render r;
+
+	print_nhrp(render_begin(&r, OUT_JSON), nhrp_example, 2);
+	check(&r, "[{\"type\":\"dynamic\",\"prefix\":\"203.0.113.32/28\","
+		  "\"device\":\"va3\",\"nbma\":\"198.18.2.1\","
+		  "\"protocol\":\"203.0.113.33\",\"expires\":117,"
+		  "\"used\":true},"
+		  "{\"type\":\"incomplete\",\"prefix\":\"2001:db8:301::/64\","
+		  "\"device\":\"va12\",\"nbma\":null,\"protocol\":null,"
+		  "\"expires\":3,\"used\":null}]\n",
+	      "nhrp show -j: an array, null for \"-\"");
+	print_nhrp(render_begin(&r, OUT_JSON), nhrp_example + 2, 2);
+	check(&r, "[{\"type\":\"local\",\"prefix\":\"203.0.113.16/28\","
+		  "\"device\":\"va1\",\"nbma\":\"198.18.1.1\","
+		  "\"protocol\":\"203.0.113.17\",\"expires\":7200,"
+		  "\"used\":false},"
+		  "{\"type\":\"failed\",\"prefix\":\"203.0.113.48/28\","
+		  "\"device\":\"va3\",\"nbma\":null,\"protocol\":null,"
+		  "\"expires\":null,\"used\":null}]\n",
+	      "nhrp show -j: idle is false, no expiry null");
+	print_nhrp(render_begin(&r, OUT_JSON), NULL, 0);
+	check(&r, "[]\n", "nhrp show -j: an empty cache is []");
+}
+
+static void test_nhrp_flushed(void)
+{
+	struct render r;
+
+	print_nhrp_flushed(render_begin(&r, OUT_TEXT), 3);
+	check(&r, "flushed 3 entries\n", "nhrp flush: the count");
+	print_nhrp_flushed(render_begin(&r, OUT_TEXT), 1);
+	check(&r, "flushed 1 entry\n", "nhrp flush: one entry");
+	print_nhrp_flushed(render_begin(&r, OUT_TEXT), 0);
+	check(&r, "flushed 0 entries\n", "nhrp flush: none");
+	print_nhrp_flushed(render_begin(&r, OUT_JSON), 3);
+	check(&r, "{\"flushed\":3}\n", "nhrp flush -j");
+}
+
 int main(void)
 {
 	test_redirect();
@@ -638,5 +735,9 @@ int main(void)
 	test_escaping();
 	test_lists();
 	test_pretty();
+	test_nhrp_text();
+	test_nhrp_expires();
+	test_nhrp_json();
+	test_nhrp_flushed();
 	return tap_done();
 }

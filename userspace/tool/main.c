@@ -58,6 +58,10 @@ static const struct command {
 	{ "monitor", NULL, monitor_main, 0, NULL,
 	  "print virtual-access devices as they come and go, and NHRP\n"
 	  "\tredirect triggers" },
+	{ "nhrp", "show", nhrp_show, 0, NULL,
+	  "show the NHRP cache of the charon plugin in this namespace" },
+	{ "nhrp", "flush", nhrp_flush, 0, NULL,
+	  "remove every entry of the NHRP cache" },
 };
 
 static const char units_help[] =
@@ -96,11 +100,13 @@ static void usage(FILE *f, const char *object)
 	const struct command *c;
 
 	fputs("Usage: flexvpn [-j | -p] OBJECT COMMAND [ARGUMENTS]\n"
-	      "       flexvpn help [template | access | monitor]\n\n", f);
+	      "       flexvpn help [template | access | monitor | nhrp]\n\n",
+	      f);
 	for (c = commands; c < commands + ARRAY_SIZE(commands); c++)
 		if (!object || !strcmp(c->object, object))
 			print_synopsis(f, c);
-	if (!object || strcmp(object, "monitor"))
+	if (!object || !strcmp(object, "template") ||
+	    !strcmp(object, "access"))
 		fprintf(f, "\n%s", units_help);
 	if (!object)
 		fprintf(f, "\n%s", options_help);

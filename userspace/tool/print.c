@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Output of templates and access devices, as text or as JSON. One printer
- * per object emits each field once, with its text word and its JSON key
- * side by side, so the two formats can't disagree.
+ * Output of templates, access devices and the NHRP cache, as text or as
+ * JSON. One printer per object emits each field once, with its text word
+ * and its JSON key side by side, so the two formats can't disagree.
  *
  * Text is one line per object, `word value` pairs like `ip` prints them;
- * "none" stands for an absent value, which JSON prints as null.
+ * "none" stands for an absent value, which JSON prints as null. The NHRP
+ * cache is a table instead, with a header, as `arp -n` prints one.
  */
 #include <inttypes.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "dev.h"
+#include "nhrp_cache.h"
 #include "print.h"
 
 enum out_mode out_mode = OUT_TEXT;
@@ -760,5 +762,135 @@ void print_redirect(struct out *o, const struct fv_redirect *r)
 		out_u64(o, "len", "packet_len", r->packet_len);
 	if (has(p, FLEXVPN_REDIRECT_A_PACKET))
 		out_hex(o, "packet", "packet", r->packet.data, r->packet.len);
+	out_obj_end(o);
+}
+
+/* "18446744073709551615s" in hours, with "h59m59s", and the NUL */
+#define SECS_STRLEN 32
+
+/* A time left, as Go prints a duration: "42s", "1m57s", "2h0m0s" */
+static const char *secs_str(uint64_t s, char buf[SECS_STRLEN])
+{
+	if (s >= 3600)
+		snprintf(buf, SECS_STRLEN, "%" PRIu64 "h%um%us", s / 3600,
+			 (unsigned int)(s / 60 % 60), (unsigned int)(s % 60));
+	else if (s >= 60)
+		snprintf(buf, SECS_STRLEN, "%um%us", (unsigned int)(s / 60),
+			 (unsigned int)(s % 60));
+	else
+		snprintf(buf, SECS_STRLEN, "%us", (unsigned int)s);
+	return buf;
+}
+
+enum nhrp_column {
+	NHRP_TYPE, NHRP_PREFIX, NHRP_DEV, NHRP_NBMA, NHRP_PROTO,
+	NHRP_EXPIRES, NHRP_USED, NHRP_COLUMNS
+};
+
+/* The columns of `nhrp show`: the text's header and the JSON key */
+static const struct {
+	const char *head;
+	const char *key;
+} nhrp_columns[NHRP_COLUMNS] = {
+	[NHRP_TYPE] = { "TYPE", "type" },
+	[NHRP_PREFIX] = { "PREFIX", "prefix" },
+	[NHRP_DEV] = { "DEVICE", "device" },
+	[NHRP_NBMA] = { "NBMA", "nbma" },
+	[NHRP_PROTO] = { "PROTOCOL", "protocol" },
+	[NHRP_EXPIRES] = { "EXPIRES", "expires" },
+	[NHRP_USED] = { "USED", "used" },
+};
+
+/* An entry's text values by column; NULL where it has none ("-") */
+static void nhrp_values(const struct nhrp_entry *e,
+			const char *val[NHRP_COLUMNS], char buf[SECS_STRLEN])
+{
+	static const char *const used[] = { NULL, "idle", "used" };
+
+	val[NHRP_TYPE] = e->type;
+	val[NHRP_PREFIX] = e->prefix;
+	val[NHRP_DEV] = e->dev;
+	val[NHRP_NBMA] = e->nbma;
+	val[NHRP_PROTO] = e->proto;
+	val[NHRP_EXPIRES] = e->has_expires ? secs_str(e->expires, buf) : NULL;
+	val[NHRP_USED] = used[e->used + 1];
+}
+
+/* JSON: expires a number of seconds, used a boolean; null where "-" */
+static void print_nhrp_json(struct out *o, const struct nhrp_entry *e)
+{
+	const char *val[NHRP_COLUMNS];
+	char buf[SECS_STRLEN];
+	int c;
+
+	nhrp_values(e, val, buf);
+	out_obj_begin(o);
+	for (c = 0; c < NHRP_EXPIRES; c++)
+		out_str(o, NULL, nhrp_columns[c].key, val[c]);
+	if (e->has_expires)
+		out_u64(o, NULL, nhrp_columns[NHRP_EXPIRES].key, e->expires);
+	else
+		out_str(o, NULL, nhrp_columns[NHRP_EXPIRES].key, NULL);
+	if (e->used >= 0)
+		out_bool(o, NULL, nhrp_columns[NHRP_USED].key, e->used,
+			 onoff_choices);
+	else
+		out_str(o, NULL, nhrp_columns[NHRP_USED].key, NULL);
+	out_obj_end(o);
+}
+
+/* One text row, "-" where there is no value; the last column unpadded */
+static void print_nhrp_row(FILE *f, const char *const *val,
+			   const int *width)
+{
+	int c;
+
+	for (c = 0; c < NHRP_USED; c++)
+		fprintf(f, "%-*s", width[c] + 2, val[c] ?: "-");
+	fprintf(f, "%s\n", val[NHRP_USED] ?: "-");
+}
+
+/*
+ * `nhrp show`: a header line, then one line per entry in columns as wide
+ * as their widest value (the header alone for an empty cache); in JSON an
+ * array.
+ */
+void print_nhrp(struct out *o, const struct nhrp_entry *v, size_t n)
+{
+	const char *head[NHRP_COLUMNS], *val[NHRP_COLUMNS];
+	int width[NHRP_COLUMNS];
+	char buf[SECS_STRLEN];
+	size_t i;
+	int c;
+
+	out_list_begin(o);
+	for (i = 0; o->json && i < n; i++)
+		print_nhrp_json(o, &v[i]);
+	out_list_end(o, true);
+	if (o->json)
+		return;
+	for (c = 0; c < NHRP_COLUMNS; c++) {
+		head[c] = nhrp_columns[c].head;
+		width[c] = strlen(head[c]);
+	}
+	for (i = 0; i < n; i++) {
+		nhrp_values(&v[i], val, buf);
+		for (c = 0; c < NHRP_COLUMNS; c++)
+			if (val[c] && (int)strlen(val[c]) > width[c])
+				width[c] = strlen(val[c]);
+	}
+	print_nhrp_row(o->f, head, width);
+	for (i = 0; i < n; i++) {
+		nhrp_values(&v[i], val, buf);
+		print_nhrp_row(o->f, val, width);
+	}
+}
+
+/* `nhrp flush`: "flushed 3 entries"; {"flushed": 3} */
+void print_nhrp_flushed(struct out *o, uint64_t n)
+{
+	out_obj_begin(o);
+	out_u64(o, "flushed", "flushed", n);
+	out_text(o, n == 1 ? " entry" : " entries");
 	out_obj_end(o);
 }

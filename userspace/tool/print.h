@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Output of templates and access devices, as text or as JSON. One printer
- * per object emits each field once, with its text word and its JSON key
- * side by side, so the two formats can't disagree.
+ * Output of templates, access devices and the NHRP cache, as text or as
+ * JSON. One printer per object emits each field once, with its text word
+ * and its JSON key side by side, so the two formats can't disagree.
  */
 #ifndef FLEXVPN_PRINT_H
 #define FLEXVPN_PRINT_H
@@ -39,5 +39,8 @@ void print_access(struct out *o, const struct fv_access *a,
 		  const char *event, bool stats);
 void print_new_access(struct out *o, const struct fv_access *a);
 void print_redirect(struct out *o, const struct fv_redirect *r);
+struct nhrp_entry;
+void print_nhrp(struct out *o, const struct nhrp_entry *v, size_t n);
+void print_nhrp_flushed(struct out *o, uint64_t n);
 
 #endif
