@@ -103,8 +103,12 @@ check "NHRP runs: the plugin's control socket answers (nothing cached)" \
 
 # ------------------------------------------------------------ the shortcut
 
-pcap=$FV_TMP/inet.pcapng
-capture_start inet any "$pcap"
+# one capture per spoke link: a frame seen twice in one capture would be
+# an ESP replay to tshark
+capture_start inet s1 "$FV_TMP/s1.pcapng"
+CAP1=$CAPTURE_PID
+capture_start inet s2 "$FV_TMP/s2.pcapng"
+CAP2=$CAPTURE_PID
 esp_record hub
 
 l1=$(lan4 1 2) l2=$(lan4 2 2)
@@ -187,21 +191,26 @@ check "idle: the shortcut is removed on both spokes within 2 hold times" \
 	busywait $((2 * HOLD * 1000 + 5000)) gone
 diag "idle teardown after $(( ($(now_ms) - t0) / 1000 )) s (hold $HOLD s)"
 check "spoke1 routes lan2 through the hub again" eq "$(dev_of spoke1 "$l2")" "$sva1"
-check "no NHRP routes left on spoke1" eq "$(ipn spoke1 route show proto 249 | grep -c "$(lan4_net 2)")" 0
-check "no shortcut IKE_SA left" eq "$(swanctl_ns spoke1 --list-sas --ike shortcut | grep -c ESTABLISHED)" 0
+check "no NHRP routes left on spoke1" not grep -q "$(lan4_net 2)" <(ipn spoke1 route show proto 249)
+check "no shortcut IKE_SA left" not grep -q ESTABLISHED <(swanctl_ns spoke1 --list-sas --ike shortcut)
 check "the hub still has both spokes" eq "$(link_count hub vaccess)" 2
 
 # ------------------------------------------------------------ wire
 
-capture_stop
+pid_stop "$CAP1" INT
+pid_stop "$CAP2" INT
 esp_record spoke2
+pcap=$FV_TMP/s1.pcapng
 pcap_nhrp()
 {
-	local uat
+	local uat f
 	mapfile -t uat < <(esp_uat_opts)
-	tshark -n -r "$pcap" "${uat[@]}" -Y nhrp -T fields -E separator=/t \
-		-E occurrence=a -e frame.protocols -e nhrp.hdr.op.type \
-		-e _ws.expert.severity -e _ws.malformed > "$pcap.nhrp" 2> "$FV_TMP/tshark.err"
+	for f in s1 s2; do
+		tshark -n -r "$FV_TMP/$f.pcapng" "${uat[@]}" -Y nhrp -T fields \
+			-E separator=/t -E occurrence=a -e frame.protocols \
+			-e nhrp.hdr.op.type -e _ws.expert.severity -e _ws.malformed \
+			2> "$FV_TMP/tshark.err" || return 1
+	done > "$pcap.nhrp"
 }
 check "tshark decodes the capture" pcap_nhrp
 nhrp_type() { awk -F'\t' -v t="$1" '$2 == t' "$pcap.nhrp" | wc -l; }
@@ -211,18 +220,29 @@ check "Resolution Requests on the wire (sent and forwarded)" test "$(nhrp_type 1
 check "Resolution Replies on the wire" test "$(nhrp_type 2)" -ge 1
 check "every NHRP packet inside ESP" \
 	eq "$(awk -F'\t' '$1 !~ /:esp:gre:nhrp/' "$pcap.nhrp" | wc -l)" 0
-check "tshark decodes every NHRP packet without warnings" \
-	eq "$(awk -F'\t' '$3 != "" || $4 != ""' "$pcap.nhrp" | wc -l)" 0
+nhrp_warned()
+{
+	local uat n
+	n=$(awk -F'\t' '$3 != "" || $4 != ""' "$pcap.nhrp" | wc -l)
+	[ "$n" -eq 0 ] && return 0
+	mapfile -t uat < <(esp_uat_opts)
+	tshark -n -r "$pcap" "${uat[@]}" -Y "nhrp && (_ws.expert || _ws.malformed)" \
+		-c 1 -V 2> /dev/null | awk '/^Next Hop/,0' | head -80 | sed 's/^/#   /'
+	echo "$n NHRP frames with expert items"
+	return 1
+}
+check "tshark decodes every NHRP packet without warnings" nhrp_warned
 
 # ------------------------------------------------------------ flush
 
 bg lan1 ping -q -i 0.2 -c 1000 "$l2"
 PING1=$BG_PID
 check "the shortcut forms again" busywait 30000 shortcut1
+# traffic going on would build it again right away
+pid_stop "$PING1"
 check "flexvpn nhrp flush empties spoke1's cache" \
 	grep -q "^flushed [1-9]" <(n spoke1 flexvpn nhrp flush)
 check "flush removed the route" not grep -q "$(lan4_net 2)" <(ipn spoke1 route show proto 249)
-pid_stop "$PING1"
 check "flush tore the shortcut down" busywait 15000 gone
 check "flush needs CAP_NET_ADMIN" \
 	not n spoke1 setpriv --bounding-set -net_admin flexvpn nhrp flush 2> /dev/null
@@ -241,7 +261,7 @@ n inet nft -f - <<-EOF
 EOF
 bg lan1 ping -q -i 0.2 -c 1000 "$l2"
 PING1=$BG_PID
-sleep 40
+sleep 30
 check "no shortcut: traffic still through the hub" eq "$(dev_of spoke1 "$l2")" "$sva1"
 check "lan1 -> lan2 still works" ping_ok lan1 "$l2" -c 2
 check "spoke1 logged the failed resolution and backs off" \
@@ -251,7 +271,8 @@ check "the back-off grows (next try in 10 s)" \
 check "spoke2 logged the failed shortcut and backs off" \
 	grep -q "no shortcut to $(outer4 1) within 20 s" "$FV_TMP/spoke2/charon.log"
 n inet nft delete table inet block
-check "once IKE passes again, the shortcut forms" busywait 60000 shortcut1
+# the longest wait: spoke1's next try (20 s back-off) meeting spoke2's
+check "once IKE passes again, the shortcut forms" busywait 100000 shortcut1
 pid_stop "$PING1"
 
 for ns in hub spoke1 spoke2; do

@@ -87,6 +87,8 @@ typedef struct {
 	bool had_entry;
 	/** its teardown is on its way */
 	bool reaped;
+	/** NHRP packets it carried: not traffic that keeps a shortcut */
+	uint64_t nhrp_packets;
 	time_t created;
 } nhrp_dev_t;
 
@@ -355,11 +357,31 @@ static flexvpn_prefix_t *prefix_within_any(linked_list_t *list,
 }
 
 /**
+ * Whether a prefix lies within one of the routes we announce (through any
+ * NHRP device).
+ */
+static bool ours(private_flexvpn_nhrp_t *this, flexvpn_prefix_t *prefix)
+{
+	enumerator_t *enumerator;
+	nhrp_dev_t *dev;
+	bool found = FALSE;
+
+	enumerator = this->devs->create_enumerator(this->devs);
+	while (!found && enumerator->enumerate(enumerator, &dev))
+	{
+		found = prefix_within_any(dev->profile->routes, prefix) != NULL;
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
  * Our NHRP protocol address of a family on a device: an address of this
- * host within one of the profile's routes (our LAN's), else the outer
+ * host within one of the routes we announce (our LAN's), else the outer
  * address if it is of that family, else any global address of the family.
  */
-static bool proto_addr(nhrp_dev_t *dev, int family, struct nhrp_addr *addr)
+static bool proto_addr(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
+					   int family, struct nhrp_addr *addr)
 {
 	struct ifaddrs *ifas, *ifa;
 	flexvpn_prefix_t prefix;
@@ -391,7 +413,7 @@ static bool proto_addr(nhrp_dev_t *dev, int family, struct nhrp_addr *addr)
 		}
 		host_addr(host, addr);
 		addr_prefix(addr, &prefix);
-		inside = prefix_within_any(dev->profile->routes, &prefix) != NULL;
+		inside = ours(this, &prefix);
 		if (inside)
 		{
 			found = TRUE;
@@ -442,6 +464,7 @@ static bool send_msg(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
 			 nhrp_type_name(m->type), dev->ifname, strerror(errno));
 		return FALSE;
 	}
+	dev->nhrp_packets++;
 	DBG2(DBG_NET, "flexvpn: sent NHRP %s (%zd bytes) through %s",
 		 nhrp_type_name(m->type), len, dev->ifname);
 	return TRUE;
@@ -450,7 +473,8 @@ static bool send_msg(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
 /**
  * A CIE for ourselves on a device: NBMA, protocol address, hold time.
  */
-static bool put_self(nhrp_dev_t *dev, int family, struct nhrp_cie *cie,
+static bool put_self(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
+					 int family, struct nhrp_cie *cie,
 					 uint16_t hold)
 {
 	if (!cie)
@@ -460,7 +484,7 @@ static bool put_self(nhrp_dev_t *dev, int family, struct nhrp_cie *cie,
 	cie->code = NHRP_CODE_SUCCESS;
 	cie->holding_time = hold;
 	host_addr(dev->local, &cie->nbma);
-	return proto_addr(dev, family, &cie->proto);
+	return proto_addr(this, dev, family, &cie->proto);
 }
 
 /**
@@ -488,7 +512,8 @@ static bool copy_cies(const struct nhrp_msg *in, const struct nhrp_cie_list *fro
  * Copy the extensions of in to out; with self, our CIE is added to the
  * extension of type self_type (Forward Transit: a hop; Responder: filled).
  */
-static bool copy_exts(const struct nhrp_msg *in, struct nhrp_msg *out,
+static bool copy_exts(private_flexvpn_nhrp_t *this,
+					  const struct nhrp_msg *in, struct nhrp_msg *out,
 					  uint16_t self_type, nhrp_dev_t *self, uint16_t hold)
 {
 	const struct nhrp_ext *ext;
@@ -514,7 +539,7 @@ static bool copy_exts(const struct nhrp_msg *in, struct nhrp_msg *out,
 		if (ext->type == NHRP_EXT_RESPONDER && self &&
 			self_type == NHRP_EXT_RESPONDER)
 		{	/* the responder is us, whatever was there */
-			if (!put_self(self, addr_family(&in->dst_proto),
+			if (!put_self(this, self, addr_family(&in->dst_proto),
 						  nhrp_cie_add(out, &copy->cies), hold))
 			{
 				return FALSE;
@@ -526,7 +551,7 @@ static bool copy_exts(const struct nhrp_msg *in, struct nhrp_msg *out,
 			return FALSE;
 		}
 		if (ext->type == self_type && self && self_type != NHRP_EXT_RESPONDER &&
-			!put_self(self, addr_family(&in->dst_proto),
+			!put_self(this, self, addr_family(&in->dst_proto),
 					  nhrp_cie_add(out, &copy->cies), hold))
 		{
 			return FALSE;
@@ -722,7 +747,7 @@ static uint32_t send_request(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
 					NHRP_FLAG_RES_SRC_STABLE;
 	m.u.req.request_id = ++this->request_id;
 	host_addr(dev->local, &m.src_nbma);
-	if (!proto_addr(dev, family, &m.src_proto))
+	if (!proto_addr(this, dev, family, &m.src_proto))
 	{
 		DBG1(DBG_CFG, "flexvpn: no address of this host to resolve from");
 		return 0;
@@ -758,12 +783,12 @@ static void send_reply(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
 	m.hop_count = HOP_COUNT;
 	m.u.req.flags |= NHRP_FLAG_RES_AUTHORITATIVE | NHRP_FLAG_RES_DST_STABLE;
 	cie = nhrp_cie_add(&m, &m.cies);
-	if (!put_self(dev, addr_family(&req->dst_proto), cie, hold))
+	if (!put_self(this, dev, addr_family(&req->dst_proto), cie, hold))
 	{
 		return;
 	}
 	cie->prefix_len = prefix->len;
-	if (!copy_exts(req, &m, NHRP_EXT_RESPONDER, dev, hold) ||
+	if (!copy_exts(this, req, &m, NHRP_EXT_RESPONDER, dev, hold) ||
 		!send_msg(this, dev, &m))
 	{
 		return;
@@ -813,7 +838,7 @@ static void redirect(private_flexvpn_nhrp_t *this, uint32_t in,
 				  src->len == 4 ? NHRP_PROTO_IPV4 : NHRP_PROTO_IPV6);
 	m.hop_count = 1;
 	host_addr(dev->local, &m.src_nbma);
-	if (!proto_addr(dev, addr_family(src), &m.src_proto))
+	if (!proto_addr(this, dev, addr_family(src), &m.src_proto))
 	{
 		return;
 	}
@@ -1127,7 +1152,7 @@ static void resolution_request(private_flexvpn_nhrp_t *this, nhrp_dev_t *in,
 		copy_mandatory(m, &fwd, NHRP_RESOLUTION_REQUEST);
 		fwd.hop_count = m->hop_count - 1;
 		if (copy_cies(m, &m->cies, &fwd, &fwd.cies) &&
-			copy_exts(m, &fwd, NHRP_EXT_FORWARD_TRANSIT, out,
+			copy_exts(this, m, &fwd, NHRP_EXT_FORWARD_TRANSIT, out,
 						   out->profile->holdtime) &&
 				 send_msg(this, out, &fwd))
 		{
@@ -1240,6 +1265,7 @@ static void resolution_reply(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
 	entry->refreshing = FALSE;
 	entry->backoff = 0;
 	flexvpn_kernel_link_packets(dev->ifindex, &entry->packets);
+	entry->packets -= dev->nhrp_packets;
 	dev->had_entry = TRUE;
 	DBG1(DBG_CFG, "flexvpn: NHRP route %H/%u through %s (%H), hold %u s",
 		 host, prefix.len, dev->ifname, dev->remote, hold);
@@ -1282,6 +1308,7 @@ CALLBACK(packet_cb, bool,
 			this->mutex->unlock(this->mutex);
 			continue;
 		}
+		dev->nhrp_packets++;
 		if (nhrp_decode(&m, buf, len, &err) != 0)
 		{
 			DBG1(DBG_NET, "flexvpn: NHRP packet on %s refused: %s (offset %u)",
@@ -1442,6 +1469,7 @@ static void dynamic_tick(private_flexvpn_nhrp_t *this, entry_t *entry,
 	dev = dev_by_index(this, entry->ifindex);
 	if (dev && flexvpn_kernel_link_packets(dev->ifindex, &packets))
 	{
+		packets -= dev->nhrp_packets;
 		entry->used = packets != entry->packets;
 		entry->used_since_refresh |= entry->used;
 		entry->packets = packets;
@@ -1726,6 +1754,32 @@ CALLBACK(ctl_cb, bool,
 
 /* ------------------------------------------------------------ devices */
 
+/**
+ * Send our outstanding Resolution Requests again.
+ */
+static void resend_requests(private_flexvpn_nhrp_t *this)
+{
+	enumerator_t *enumerator;
+	struct nhrp_addr dst = {};
+	nhrp_dev_t *via;
+	entry_t *entry;
+
+	enumerator = this->entries->create_enumerator(this->entries);
+	while (enumerator->enumerate(enumerator, &entry))
+	{
+		via = dev_by_index(this, entry->via);
+		if (entry->type != ENTRY_INCOMPLETE || !via)
+		{
+			continue;
+		}
+		dst.len = entry->prefix.family == AF_INET ? 4 : 16;
+		memcpy(dst.bytes, entry->prefix.addr, dst.len);
+		entry->request_id = send_request(this, via, &dst);
+		entry->expires = time_monotonic(NULL) + REQUEST_TIMEOUT;
+	}
+	enumerator->destroy(enumerator);
+}
+
 METHOD(flexvpn_nhrp_t, device_up, void,
 	private_flexvpn_nhrp_t *this, uint32_t ifindex, char *ifname,
 	uint32_t ike_id, char *conn, host_t *local, host_t *remote,
@@ -1765,6 +1819,13 @@ METHOD(flexvpn_nhrp_t, device_up, void,
 	dev->table = table;
 	dev->profile = profile;
 	dev->shortcut = this->profiles->is_shortcut(this->profiles, conn);
+
+	/* a reply through a shortcut that came up just now may have been sent
+	 * before this end had its SAs: ask again, the answer comes through it */
+	if (dev->shortcut && !dev->had_entry)
+	{
+		resend_requests(this);
+	}
 
 	/* requests waiting for this shortcut */
 	enumerator = this->pending->create_enumerator(this->pending);
