@@ -889,3 +889,45 @@ esp_record()
 		$1 == "proto" && $2 == "esp" { spi = $4 }
 		$1 == "aead" && $2 ~ /^rfc4106/ { print s, d, spi, $3 }' >> "$FV_ESP_SAS"
 }
+
+# ---------------------------------------------------------------- NHRP
+
+# swanctl_shortcut I: spoke I's connection "shortcut", to and from any
+# spoke (PSK as spokeI.example, the peer any identity), the GRE child: what
+# the plugin initiates to a requester's outer address.
+swanctl_shortcut()
+{
+	echo "connections { shortcut {
+	version = 2
+	proposals = aes128-sha256-modp2048
+	dpd_delay = 2s
+	local { auth = psk
+		id = spoke$1.example }
+	remote { auth = psk }
+	children { $(gre_child) }
+} }"
+}
+
+# nhrp_spoke_profiles I HOLD: spoke I's flexvpn profiles: "hub" (its LAN,
+# shortcuts through connection "shortcut", hold time HOLD) and "shortcut"
+# (accepting the LANs of 203.0.113.0/24 from Resolution Replies).
+nhrp_spoke_profiles()
+{
+	echo "profiles {
+	hub { template = vt1
+		connections = hub
+		routes = $(lan4_net "$1")
+		accept = 0.0.0.0/0 le 32
+		shortcut = shortcut
+		holdtime = $2 }
+	shortcut { template = vt1
+		connections = shortcut
+		nhrp = yes
+		accept = 203.0.113.0/24 le 32 } }"
+}
+
+# route_dev NS DST: the device NS routes DST through.
+route_dev() { ipn "$1" -j route get "$2" | jq -r '.[0].dev'; }
+
+# access_to NS PEER-ID: NS's access device to the peer of that identity.
+access_to() { n "$1" flexvpn -j access list | jq -r --arg p "$2" '.[] | select(.peer_id == $p) | .ifname'; }

@@ -50,33 +50,14 @@ charon_conf hub "profiles { hub { template = vt1
 	accept = 203.0.113.0/24 le 28
 	nhrp = yes } }"
 for s in 1 2; do
-	charon_conf "spoke$s" "profiles {
-	hub { template = vt1
-		connections = hub
-		routes = $(lan4_net "$s")
-		accept = 0.0.0.0/0 le 32
-		shortcut = shortcut
-		holdtime = $HOLD }
-	shortcut { template = vt1
-		connections = shortcut
-		nhrp = yes
-		accept = 203.0.113.0/24 le 32 } }"
+	charon_conf "spoke$s" "$(nhrp_spoke_profiles "$s" "$HOLD")"
 done
 
-# spoke_conf I: the hub connection, and the shortcut connection from and to
-# any spoke (PSK as the hub's)
+# spoke_conf I: the hub connection, and the shortcut connection
 spoke_conf()
 {
 	swanctl_spoke "$1" "$hub4" flexvpn-test-psk
-	echo "connections { shortcut {
-	version = 2
-	proposals = aes128-sha256-modp2048
-	dpd_delay = 2s
-	local { auth = psk
-		id = spoke$1.example }
-	remote { auth = psk }
-	children { $(gre_child) }
-} }"
+	swanctl_shortcut "$1"
 }
 
 for ns in hub spoke1 spoke2; do
@@ -91,9 +72,9 @@ check "spoke1 connects to the hub" initiate spoke1
 check "spoke2 connects to the hub" initiate spoke2
 [ "$TAP_FAILED" -eq 0 ] || exit 1
 
-hub_dev() { n hub flexvpn -j access list | jq -r --arg p "spoke$1.example" '.[] | select(.peer_id == $p) | .ifname'; }
+hub_dev() { access_to hub "spoke$1.example"; }
 # spoke_dev I PEER: spoke I's access device to PEER (an identity)
-spoke_dev() { n "spoke$1" flexvpn -j access list | jq -r --arg p "$2" '.[] | select(.peer_id == $p) | .ifname'; }
+spoke_dev() { access_to "spoke$1" "$2"; }
 hva1=$(hub_dev 1) hva2=$(hub_dev 2)
 sva1=$(spoke_dev 1 hub.example) sva2=$(spoke_dev 2 hub.example)
 diag "hub: $hva1 (spoke1) $hva2 (spoke2); spokes: $sva1 $sva2"
@@ -112,14 +93,12 @@ CAP2=$CAPTURE_PID
 esp_record hub
 
 l1=$(lan4 1 2) l2=$(lan4 2 2)
-# dev_of NS DST: the device NS routes DST through
-dev_of() { ipn "$1" -j route get "$2" | jq -r '.[0].dev'; }
-check "before: spoke1 routes lan2 through the hub" eq "$(dev_of spoke1 "$l2")" "$sva1"
+check "before: spoke1 routes lan2 through the hub" eq "$(route_dev spoke1 "$l2")" "$sva1"
 
 t0=$(now_ms)
 bg lan1 ping -q -i 0.1 -c 3000 "$l2"
 PING1=$BG_PID
-shortcut1() { [ -n "$(spoke_dev 1 spoke2.example)" ] && [ "$(dev_of spoke1 "$l2")" = "$(spoke_dev 1 spoke2.example)" ]; }
+shortcut1() { [ -n "$(spoke_dev 1 spoke2.example)" ] && [ "$(route_dev spoke1 "$l2")" = "$(spoke_dev 1 spoke2.example)" ]; }
 check "lan1 -> lan2: spoke1 routes lan2 through a shortcut device" busywait 30000 shortcut1
 t1=$(now_ms)
 diag "first packet -> route through the shortcut: $((t1 - t0)) ms (TCG)"
@@ -153,7 +132,7 @@ check "lan1 -> lan2 goes through spoke1's shortcut device" \
 
 # the other direction: the replies hairpinned through the hub until spoke2
 # resolved lan1 (over the same shortcut: no second IKE_SA)
-shortcut2() { [ "$(dev_of spoke2 "$l1")" = "$sc2" ]; }
+shortcut2() { [ "$(route_dev spoke2 "$l1")" = "$sc2" ]; }
 check "lan2 -> lan1: spoke2 routes lan1 through its shortcut device" busywait 20000 shortcut2
 check "one shortcut IKE_SA between the spokes" \
 	eq "$(swanctl_ns spoke1 --list-sas --ike shortcut | grep -c ESTABLISHED)" 1
@@ -179,7 +158,7 @@ check "the hold time counts down from $HOLD s" \
 # refresh while used: the traffic runs past the hold time
 sleep "$HOLD"
 check "refreshed while used: the shortcut outlives its hold time" \
-	eq "$(dev_of spoke1 "$l2")" "$sc1"
+	eq "$(route_dev spoke1 "$l2")" "$sc1"
 check "spoke1 logged the refresh" grep -q "NHRP route $(lan4_net 2) through $sc1 refreshed" "$FV_TMP/spoke1/charon.log"
 pid_stop "$PING1"
 
@@ -190,7 +169,7 @@ t0=$(now_ms)
 check "idle: the shortcut is removed on both spokes within 2 hold times" \
 	busywait $((2 * HOLD * 1000 + 5000)) gone
 diag "idle teardown after $(( ($(now_ms) - t0) / 1000 )) s (hold $HOLD s)"
-check "spoke1 routes lan2 through the hub again" eq "$(dev_of spoke1 "$l2")" "$sva1"
+check "spoke1 routes lan2 through the hub again" eq "$(route_dev spoke1 "$l2")" "$sva1"
 check "no NHRP routes left on spoke1" not grep -q "$(lan4_net 2)" <(ipn spoke1 route show proto 249)
 check "no shortcut IKE_SA left" not grep -q ESTABLISHED <(swanctl_ns spoke1 --list-sas --ike shortcut)
 check "the hub still has both spokes" eq "$(link_count hub vaccess)" 2
@@ -262,7 +241,7 @@ EOF
 bg lan1 ping -q -i 0.2 -c 1000 "$l2"
 PING1=$BG_PID
 sleep 30
-check "no shortcut: traffic still through the hub" eq "$(dev_of spoke1 "$l2")" "$sva1"
+check "no shortcut: traffic still through the hub" eq "$(route_dev spoke1 "$l2")" "$sva1"
 check "lan1 -> lan2 still works" ping_ok lan1 "$l2" -c 2
 check "spoke1 logged the failed resolution and backs off" \
 	grep -q "no NHRP Resolution Reply for $l2 within 5 s: its traffic stays with the hub, next try in 5 s" "$FV_TMP/spoke1/charon.log"
