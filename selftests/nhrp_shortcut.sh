@@ -226,6 +226,25 @@ check "flush tore the shortcut down" busywait 15000 gone
 check "flush needs CAP_NET_ADMIN" \
 	not n spoke1 setpriv --bounding-set -net_admin flexvpn nhrp flush 2> /dev/null
 
+# ------------------------------------------------------------ a lying requester
+
+# spoke1 asks for lan2 naming someone else's outer address as its own: the
+# hub vouches for the address spoke1's IKE_SA comes from (Cisco's NAT
+# Address extension) and spoke2 builds the shortcut to that one only.
+liar=198.51.100.99
+mark2=$(wc -l < "$FV_TMP/spoke2/charon.log")
+n spoke1 python3 "$(dirname "$0")/nhrp_request.py" "$sva1" "$liar" "$(lan4 1 1)" "$l2"
+vouched() { grep -q "Resolution Request on $hva1 names NBMA address $liar, its tunnel comes from $(outer4 1): vouching for $(outer4 1)" "$FV_TMP/hub/charon.log"; }
+check "the hub vouches for spoke1's real outer address" busywait 10000 vouched
+built() { tail -n +"$mark2" "$FV_TMP/spoke2/charon.log" | grep -q "initiating shortcut connection 'shortcut' to $(outer4 1)"; }
+check "spoke2 builds the shortcut to spoke1's real address" busywait 10000 built
+check "and never to the address spoke1 claimed" \
+	not grep -q "shortcut connection 'shortcut' to $liar" "$FV_TMP/spoke2/charon.log"
+check "spoke1 ignores the reply to a request it did not make" \
+	busywait 10000 grep -q "Resolution Reply (id $((0x7ffffff0))) on .* matches no request of ours" "$FV_TMP/spoke1/charon.log"
+n spoke2 flexvpn nhrp flush > /dev/null
+check "flushing spoke2 tears that shortcut down" busywait 15000 gone
+
 # ------------------------------------------------------------ failure
 
 # IKE between the spokes dropped: the traffic stays with the hub

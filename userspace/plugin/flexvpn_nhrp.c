@@ -514,7 +514,8 @@ static bool copy_cies(const struct nhrp_msg *in, const struct nhrp_cie_list *fro
  */
 static bool copy_exts(private_flexvpn_nhrp_t *this,
 					  const struct nhrp_msg *in, struct nhrp_msg *out,
-					  uint16_t self_type, nhrp_dev_t *self, uint16_t hold)
+					  uint16_t self_type, nhrp_dev_t *self, uint16_t hold,
+					  uint16_t skip)
 {
 	const struct nhrp_ext *ext;
 	struct nhrp_ext *copy;
@@ -524,6 +525,10 @@ static bool copy_exts(private_flexvpn_nhrp_t *this,
 	for (i = 0; i < in->n_ext; i++)
 	{
 		ext = &in->ext[i];
+		if (skip && ext->type == skip)
+		{
+			continue;
+		}
 		copy = nhrp_ext_add(out, ext->type, ext->compulsory);
 		if (!copy)
 		{
@@ -788,7 +793,7 @@ static void send_reply(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
 		return;
 	}
 	cie->prefix_len = prefix->len;
-	if (!copy_exts(this, req, &m, NHRP_EXT_RESPONDER, dev, hold) ||
+	if (!copy_exts(this, req, &m, NHRP_EXT_RESPONDER, dev, hold, 0) ||
 		!send_msg(this, dev, &m))
 	{
 		return;
@@ -1041,6 +1046,22 @@ static bool pending_to(private_flexvpn_nhrp_t *this, host_t *nbma)
 }
 
 /**
+ * The requester's NBMA address: what the first hub vouched for, else what
+ * it says itself.
+ */
+static host_t *requester_nbma(const struct nhrp_msg *m)
+{
+	const struct nhrp_ext *ext;
+
+	ext = nhrp_ext_find(m, NHRP_EXT_NAT_ADDRESS);
+	if (ext && ext->cies.count)
+	{
+		return addr_host(&nhrp_cie_get(m, &ext->cies, 0)->nbma);
+	}
+	return addr_host(&m->src_nbma);
+}
+
+/**
  * Spoke: a Resolution Request for one of our prefixes: answer through the
  * shortcut device, bringing it up first if need be.
  */
@@ -1052,7 +1073,7 @@ static void answer(private_flexvpn_nhrp_t *this, nhrp_dev_t *in,
 	nhrp_dev_t *out;
 	bool busy;
 
-	nbma = addr_host(&m->src_nbma);
+	nbma = requester_nbma(m);
 	dst = addr_host(&m->dst_proto);
 	if (!nbma || !dst || nbma->ip_equals(nbma, in->local))
 	{
@@ -1104,6 +1125,68 @@ static void answer(private_flexvpn_nhrp_t *this, nhrp_dev_t *in,
 }
 
 /**
+ * Whether a request's path is believable: at the first hub (no Forward
+ * Transit record yet, first set) it comes straight from its originator; at
+ * a later one, the last transit record must be the peer it came from.
+ */
+static bool origin_ok(const struct nhrp_msg *m, nhrp_dev_t *in, bool *first)
+{
+	const struct nhrp_ext *ext;
+	const struct nhrp_cie *last;
+	struct nhrp_addr peer;
+
+	ext = nhrp_ext_find(m, NHRP_EXT_FORWARD_TRANSIT);
+	*first = !ext || !ext->cies.count;
+	if (*first)
+	{
+		return TRUE;
+	}
+	last = nhrp_cie_get(m, &ext->cies, ext->cies.count - 1);
+	host_addr(in->remote, &peer);
+	return last->nbma.len == peer.len &&
+		   memeq(last->nbma.bytes, peer.bytes, peer.len);
+}
+
+/**
+ * At the first hub: the requester's NBMA address as IKE authenticated it
+ * (the device's peer) in Cisco's NAT Address extension, when the request
+ * claims another (it is behind a NAT, or lies). The owner of the
+ * destination builds its shortcut to that one, never to an address only
+ * the requester vouches for. Any such extension of the requester's own is
+ * not copied.
+ */
+static bool vouch(const struct nhrp_msg *m, nhrp_dev_t *in,
+				  struct nhrp_msg *fwd)
+{
+	struct nhrp_addr peer;
+	struct nhrp_ext *ext;
+	struct nhrp_cie *cie;
+	host_t *claimed;
+
+	host_addr(in->remote, &peer);
+	if (m->src_nbma.len == peer.len &&
+		memeq(m->src_nbma.bytes, peer.bytes, peer.len))
+	{
+		return TRUE;
+	}
+	ext = nhrp_ext_add(fwd, NHRP_EXT_NAT_ADDRESS, FALSE);
+	cie = ext ? nhrp_cie_add(fwd, &ext->cies) : NULL;
+	if (!cie)
+	{
+		return FALSE;
+	}
+	cie->code = NHRP_CODE_SUCCESS;
+	cie->nbma = peer;
+	cie->proto = m->src_proto;
+	claimed = addr_host(&m->src_nbma);
+	DBG1(DBG_CFG, "flexvpn: NHRP Resolution Request on %s names NBMA address "
+		 "%H, its tunnel comes from %H: vouching for %H", in->ifname,
+		 claimed, in->remote, in->remote);
+	DESTROY_IF(claimed);
+	return TRUE;
+}
+
+/**
  * A Resolution Request: ours to answer (a spoke), or to forward toward its
  * destination (a hub).
  */
@@ -1115,6 +1198,7 @@ static void resolution_request(private_flexvpn_nhrp_t *this, nhrp_dev_t *in,
 	struct nhrp_msg fwd;
 	nhrp_dev_t *out;
 	host_t *host;
+	bool first = FALSE;
 
 	addr_prefix(&m->dst_proto, &dst);
 	if (!dst.family)
@@ -1139,6 +1223,12 @@ static void resolution_request(private_flexvpn_nhrp_t *this, nhrp_dev_t *in,
 		DBG1(DBG_CFG, "flexvpn: NHRP Resolution Request for %H on %s dropped: "
 			 "it has been here before (loop)", host, in->ifname);
 	}
+	else if (!origin_ok(m, in, &first))
+	{
+		DBG1(DBG_CFG, "flexvpn: NHRP Resolution Request for %H on %s dropped: "
+			 "its last transit hub is not %H, the peer it came from", host,
+			 in->ifname, in->remote);
+	}
 	else if (!(out = dev_by_index(this, flexvpn_kernel_route_get(dst.family,
 												dst.addr, in->vrf))) ||
 			 out == in)
@@ -1153,8 +1243,10 @@ static void resolution_request(private_flexvpn_nhrp_t *this, nhrp_dev_t *in,
 		fwd.hop_count = m->hop_count - 1;
 		if (copy_cies(m, &m->cies, &fwd, &fwd.cies) &&
 			copy_exts(this, m, &fwd, NHRP_EXT_FORWARD_TRANSIT, out,
-						   out->profile->holdtime) &&
-				 send_msg(this, out, &fwd))
+					  out->profile->holdtime,
+					  first ? NHRP_EXT_NAT_ADDRESS : 0) &&
+			(!first || vouch(m, in, &fwd)) &&
+			send_msg(this, out, &fwd))
 		{
 			DBG1(DBG_CFG, "flexvpn: NHRP Resolution Request (id %u) for %H "
 				 "forwarded from %s to %s", m->u.req.request_id, host,
