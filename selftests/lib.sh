@@ -908,22 +908,23 @@ swanctl_shortcut()
 } }"
 }
 
-# nhrp_spoke_profiles I HOLD: spoke I's flexvpn profiles: "hub" (its LAN,
-# shortcuts through connection "shortcut", hold time HOLD) and "shortcut"
-# (accepting the LANs of 203.0.113.0/24 from Resolution Replies).
+# nhrp_spoke_profiles I HOLD: spoke I's flexvpn profiles: "hub" (its LANs,
+# IPv4 and IPv6, shortcuts through connection "shortcut", hold time HOLD)
+# and "shortcut" (accepting the LANs of 203.0.113.0/24 and
+# 2001:db8:200::/40 from Resolution Replies).
 nhrp_spoke_profiles()
 {
 	echo "profiles {
 	hub { template = vt1
 		connections = hub
-		routes = $(lan4_net "$1")
-		accept = 0.0.0.0/0 le 32
+		routes = $(lan4_net "$1"), $(lan6_net "$1")
+		accept = 0.0.0.0/0 le 32, ::/0 le 128
 		shortcut = shortcut
 		holdtime = $2 }
 	shortcut { template = vt1
 		connections = shortcut
 		nhrp = yes
-		accept = 203.0.113.0/24 le 32 } }"
+		accept = 203.0.113.0/24 le 32, 2001:db8:200::/40 le 128 } }"
 }
 
 # route_dev NS DST: the device NS routes DST through.

@@ -46,8 +46,8 @@ hub4=$(outer4 0)
 HOLD=${NHRP_HOLD:-15}
 charon_conf hub "profiles { hub { template = vt1
 	connections = spokes
-	routes = 203.0.113.0/24
-	accept = 203.0.113.0/24 le 28
+	routes = 203.0.113.0/24, 2001:db8:200::/40
+	accept = 203.0.113.0/24 le 28, 2001:db8:200::/40 le 64
 	nhrp = yes } }"
 for s in 1 2; do
 	charon_conf "spoke$s" "$(nhrp_spoke_profiles "$s" "$HOLD")"
@@ -143,6 +143,20 @@ b=$(hub_tx)
 check "after both switches the hub sends spoke1 nothing of it (tx grew < 5 in 3 s)" \
 	test $((b - a)) -lt 5
 
+# IPv6 inside, over the same shortcut (IPv4 outside): spoke2 answers
+# through the device it has
+l62=$(lan6 2 2)
+check "IPv6 before: spoke1 routes lan2 through the hub" eq "$(route_dev spoke1 "$l62")" "$sva1"
+bg lan1 ping -q -i 0.1 -c 3000 "$l62"
+PING6=$BG_PID
+shortcut6() { [ "$(route_dev spoke1 "$l62")" = "$sc1" ]; }
+check "IPv6 lan1 -> lan2: spoke1 routes lan2 through the shortcut" busywait 20000 shortcut6
+check "the IPv6 route is spoke2's /64, proto 249" \
+	eq "$(ipn spoke1 -6 -j route show proto 249 | jq -r --arg p "$(lan6_net 2)" '.[] | select(.dst == $p) | .dev')" "$sc1"
+check "still one shortcut IKE_SA" \
+	eq "$(swanctl_ns spoke1 --list-sas --ike shortcut | grep -c ESTABLISHED)" 1
+pid_stop "$PING6"
+
 # the cache
 show1=$(n spoke1 flexvpn -j nhrp show)
 diag "spoke1: $(n spoke1 flexvpn nhrp show | tr '\n' '|')"
@@ -150,8 +164,11 @@ check "spoke1's cache: dynamic $(lan4_net 2) through $sc1, NBMA $(outer4 2)" \
 	eq "$(echo "$show1" | jq -r --arg p "$(lan4_net 2)" '.[] | select(.type == "dynamic" and .prefix == $p) | "\(.device) \(.nbma) \(.protocol)"')" \
 	"$sc1 $(outer4 2) $(lan4 2 1)"
 check "spoke1's cache: local $(lan4_net 1) answered to spoke2" \
-	eq "$(echo "$show1" | jq -r '.[] | select(.type == "local") | "\(.prefix) \(.device) \(.nbma)"')" \
-	"$(lan4_net 1) $sc1 $(outer4 2)"
+	eq "$(echo "$show1" | jq -r --arg p "$(lan4_net 1)" '.[] | select(.type == "local" and .prefix == $p) | "\(.device) \(.nbma)"')" \
+	"$sc1 $(outer4 2)"
+check "spoke1's cache: dynamic $(lan6_net 2), protocol address spoke2's in it" \
+	eq "$(echo "$show1" | jq -r --arg p "$(lan6_net 2)" '.[] | select(.type == "dynamic" and .prefix == $p) | "\(.device) \(.protocol)"')" \
+	"$sc1 $(lan6 2 1)"
 check "the hold time counts down from $HOLD s" \
 	test "$(echo "$show1" | jq '[.[] | select(.type == "dynamic") | .expires] | max')" -le "$HOLD"
 
