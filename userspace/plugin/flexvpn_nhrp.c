@@ -63,6 +63,9 @@
  * the one with the higher NBMA address waits that long for the other's, s
  */
 #define DEFER 3
+/** bounds on what peers can make us keep */
+#define MAX_ENTRIES 4096
+#define MAX_PENDING 256
 /** failed entries are forgotten that long after their back-off, s */
 #define FAILED_FORGET 600
 
@@ -903,6 +906,12 @@ static void traffic_indication(private_flexvpn_nhrp_t *this, nhrp_dev_t *dev,
 	}
 	if (!entry)
 	{
+		if (this->entries->get_count(this->entries) >= MAX_ENTRIES)
+		{
+			DBG1(DBG_CFG, "flexvpn: NHRP cache full (%d entries): Traffic "
+				 "Indication on %s ignored", MAX_ENTRIES, dev->ifname);
+			return;
+		}
 		INIT(entry,
 			.prefix = prefix,
 		);
@@ -1091,6 +1100,12 @@ static void answer(private_flexvpn_nhrp_t *this, nhrp_dev_t *in,
 		DBG1(DBG_CFG, "flexvpn: NHRP Resolution Request (id %u) for %H from "
 			 "%H ignored: backing off after a failed shortcut",
 			 m->u.req.request_id, dst, nbma);
+	}
+	else if (this->pending->get_count(this->pending) >= MAX_PENDING)
+	{
+		DBG1(DBG_CFG, "flexvpn: NHRP Resolution Request (id %u) for %H from "
+			 "%H ignored: %d requests already wait for shortcuts",
+			 m->u.req.request_id, dst, nbma, MAX_PENDING);
 	}
 	else
 	{
