@@ -123,6 +123,8 @@ typedef struct {
 	time_t expires;
 	/** the request in flight (incomplete, or a dynamic one's refresh) */
 	uint32_t request_id;
+	/** the one it repeated: its reply may still come */
+	uint32_t prev_request_id;
 	bool refreshing;
 	/** the device's packet count at the last look, and whether it grew */
 	uint64_t packets;
@@ -647,7 +649,7 @@ static entry_t *entry_by_request(private_flexvpn_nhrp_t *this, uint32_t id)
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (!found && enumerator->enumerate(enumerator, &entry))
 	{
-		if (entry->request_id == id &&
+		if ((entry->request_id == id || entry->prev_request_id == id) &&
 			(entry->type == ENTRY_INCOMPLETE ||
 			 (entry->type == ENTRY_DYNAMIC && entry->refreshing)))
 		{
@@ -1881,6 +1883,7 @@ static void resend_requests(private_flexvpn_nhrp_t *this)
 		}
 		dst.len = entry->prefix.family == AF_INET ? 4 : 16;
 		memcpy(dst.bytes, entry->prefix.addr, dst.len);
+		entry->prev_request_id = entry->request_id;
 		entry->request_id = send_request(this, via, &dst);
 		entry->expires = time_monotonic(NULL) + REQUEST_TIMEOUT;
 	}
