@@ -932,3 +932,28 @@ route_dev() { ipn "$1" -j route get "$2" | jq -r '.[0].dev'; }
 
 # access_to NS PEER-ID: NS's access device to the peer of that identity.
 access_to() { n "$1" flexvpn -j access list | jq -r --arg p "$2" '.[] | select(.peer_id == $p) | .ifname'; }
+
+# nhrp_hub NS: NS as the NHRP hub of the plugin tests: template vt1 in the
+# inside VRF vrf-in (table 10), network-id 1 with redirects, and the
+# profile "hub" for connection "spokes" announcing the company's LANs and
+# accepting each spoke's (charon_conf).
+nhrp_hub()
+{
+	ipn "$1" link add vrf-in type vrf table 10
+	ipn "$1" link set vrf-in up
+	template_new "$1" vt1 nhrp-network-id 1 nhrp-redirect on
+	ipn "$1" link set vt1 master vrf-in
+	charon_conf "$1" "profiles { hub { template = vt1
+		connections = spokes
+		routes = 203.0.113.0/24, 2001:db8:200::/40
+		accept = 203.0.113.0/24 le 28, 2001:db8:200::/40 le 64
+		nhrp = yes } }"
+}
+
+# nhrp_spoke I HOLD: spokeI's template vt1 (network-id 1) and its profiles
+# (nhrp_spoke_profiles).
+nhrp_spoke()
+{
+	template_new "spoke$1" vt1 nhrp-network-id 1
+	charon_conf "spoke$1" "$(nhrp_spoke_profiles "$1" "$2")"
+}

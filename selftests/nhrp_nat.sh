@@ -33,21 +33,11 @@ topo_site spoke2 2
 topo_lan spoke1 1 lan1
 topo_lan spoke2 2 lan2
 
-ipn hub link add vrf-in type vrf table 10
-ipn hub link set vrf-in up
-template_new hub vt1 nhrp-network-id 1 nhrp-redirect on
-ipn hub link set vt1 master vrf-in
-template_new spoke1 vt1 nhrp-network-id 1
-template_new spoke2 vt1 nhrp-network-id 1
 
 hub4=$(outer4 0) public=$(outer4 1) private=$(nat_inside4 1 2)
-charon_conf hub "profiles { hub { template = vt1
-	connections = spokes
-	routes = 203.0.113.0/24, 2001:db8:200::/40
-	accept = 203.0.113.0/24 le 28, 2001:db8:200::/40 le 64
-	nhrp = yes } }"
+nhrp_hub hub
 for s in 1 2; do
-	charon_conf "spoke$s" "$(nhrp_spoke_profiles "$s" 7200)"
+	nhrp_spoke "$s" 7200
 done
 for ns in hub spoke1 spoke2; do
 	charon_start "$ns"

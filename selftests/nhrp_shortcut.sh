@@ -35,22 +35,12 @@ topo_site spoke2 2
 topo_lan spoke1 1 lan1
 topo_lan spoke2 2 lan2
 
-ipn hub link add vrf-in type vrf table 10
-ipn hub link set vrf-in up
-template_new hub vt1 nhrp-network-id 1 nhrp-redirect on
-ipn hub link set vt1 master vrf-in
-template_new spoke1 vt1 nhrp-network-id 1
-template_new spoke2 vt1 nhrp-network-id 1
 
 hub4=$(outer4 0)
 HOLD=${NHRP_HOLD:-15}
-charon_conf hub "profiles { hub { template = vt1
-	connections = spokes
-	routes = 203.0.113.0/24, 2001:db8:200::/40
-	accept = 203.0.113.0/24 le 28, 2001:db8:200::/40 le 64
-	nhrp = yes } }"
+nhrp_hub hub
 for s in 1 2; do
-	charon_conf "spoke$s" "$(nhrp_spoke_profiles "$s" "$HOLD")"
+	nhrp_spoke "$s" "$HOLD"
 done
 
 # spoke_conf I: the hub connection, and the shortcut connection
