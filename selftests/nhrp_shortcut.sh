@@ -29,29 +29,9 @@ require_module
 require_cmd jq dumpcap tshark nft
 require_plugin
 
-topo_site hub 0
-topo_site spoke1 1
-topo_site spoke2 2
-topo_lan spoke1 1 lan1
-topo_lan spoke2 2 lan2
-
-ipn hub link add vrf-in type vrf table 10
-ipn hub link set vrf-in up
-template_new hub vt1 nhrp-network-id 1 nhrp-redirect on
-ipn hub link set vt1 master vrf-in
-template_new spoke1 vt1 nhrp-network-id 1
-template_new spoke2 vt1 nhrp-network-id 1
-
-hub4=$(outer4 0)
 HOLD=${NHRP_HOLD:-15}
-charon_conf hub "profiles { hub { template = vt1
-	connections = spokes
-	routes = 203.0.113.0/24
-	accept = 203.0.113.0/24 le 28
-	nhrp = yes } }"
-for s in 1 2; do
-	charon_conf "spoke$s" "$(nhrp_spoke_profiles "$s" "$HOLD")"
-done
+nhrp_topo "$HOLD"
+hub4=$(outer4 0)
 
 # spoke_conf I: the hub connection, and the shortcut connection
 spoke_conf()
