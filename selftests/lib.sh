@@ -927,6 +927,26 @@ nhrp_spoke_profiles()
 		accept = 203.0.113.0/24 le 32, 2001:db8:200::/40 le 128 } }"
 }
 
+# nhrp_topo HOLD: the NHRP shortcut topology (nhrp_shortcut.sh, B6's
+# tools/bench/b6_shortcut.sh): hub, spoke1 with lan1, spoke2 with lan2; the
+# hub's template vt1 (network-id 1, redirects on) in the inside VRF vrf-in,
+# the spokes' vt1 (network-id 1); the three charons configured (the hub's
+# profile "hub" with nhrp = yes, the spokes' nhrp_spoke_profiles with hold
+# time HOLD), not started.
+nhrp_topo()
+{
+	local s
+	topo_site hub 0
+	topo_site spoke1 1
+	topo_site spoke2 2
+	topo_lan spoke1 1 lan1
+	topo_lan spoke2 2 lan2
+	nhrp_hub hub
+	for s in 1 2; do
+		nhrp_spoke "$s" "$1"
+	done
+}
+
 # route_dev NS DST: the device NS routes DST through.
 route_dev() { ipn "$1" -j route get "$2" | jq -r '.[0].dev'; }
 

@@ -29,19 +29,9 @@ require_module
 require_cmd jq dumpcap tshark nft
 require_plugin
 
-topo_site hub 0
-topo_site spoke1 1
-topo_site spoke2 2
-topo_lan spoke1 1 lan1
-topo_lan spoke2 2 lan2
-
-
-hub4=$(outer4 0)
 HOLD=${NHRP_HOLD:-15}
-nhrp_hub hub
-for s in 1 2; do
-	nhrp_spoke "$s" "$HOLD"
-done
+nhrp_topo "$HOLD"
+hub4=$(outer4 0)
 
 # spoke_conf I: the hub connection, and the shortcut connection
 spoke_conf()

@@ -4,17 +4,18 @@
 # tools/bench/run.sh: the host side of the benchmarks (`make bench`). Builds
 # what the guest needs (tools/bench/vachurn, udpblast, redirlat; flexvpn.ko when the project's
 # build/<kver>/flexvpn.ko is missing), boots each kernel with tools/vm/run,
-# runs B1, B2, B3, B4 and/or B6 inside, keeps the raw output and prints the
-# tables.
+# runs B1, B2, B3, B4 and/or B6 inside (B6's first packet -> direct device
+# as its own name, b6s), keeps the raw output and prints the tables.
 # Never fails because numbers are bad; exits non-zero only when a benchmark
 # could not run.
 #
-# usage: tools/bench/run.sh [--kernel KVER]... [b1] [b2] [b3] [b4] [b6]
+# usage: tools/bench/run.sh [--kernel KVER]... [b1] [b2] [b3] [b4] [b6] [b6s]
 #   --kernel KVER  a full version or a prefix (6.1, 6.12); repeatable;
 #                  default: every kernel of build/kernels (tools/deps.sh)
-#   b1 .. b6       which benchmarks (default: all of them)
-# The B1_*, B2_*, B3_*, B4_* and B6_* variables of b1_churn.sh, b2_ike.sh,
-# b3_dataplane.sh, b4_shaper.sh and b6_redirect.sh are passed on.
+#   b1 .. b6s      which benchmarks (default: all of them)
+# The B1_*, B2_*, B3_*, B4_*, B6_* and B6S_* variables of b1_churn.sh,
+# b2_ike.sh, b3_dataplane.sh, b4_shaper.sh, b6_redirect.sh and
+# b6_shortcut.sh are passed on.
 # Results: build/bench/results/<kver>-<bench>.{raw,md}
 set -euo pipefail
 
@@ -25,12 +26,12 @@ kernels=() benches=()
 while (($#)); do
 	case $1 in
 	--kernel) kernels+=("${2:?}"); shift 2 ;;
-	b1 | b2 | b3 | b4 | b6) benches+=("$1"); shift ;;
+	b1 | b2 | b3 | b4 | b6 | b6s) benches+=("$1"); shift ;;
 	-h | --help) sed -n '/^# usage/,/^# Results/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-((${#benches[@]})) || benches=(b1 b2 b3 b4 b6)
+((${#benches[@]})) || benches=(b1 b2 b3 b4 b6 b6s)
 
 known_kernels() { cat "$top/build/kernels" 2>/dev/null || "$top/tools/deps.sh" --kernels; }
 
@@ -85,7 +86,7 @@ bench_env()
 {
 	local v
 	for v in $(compgen -e); do
-		case $v in B1_* | B2_* | B3_* | B4_* | B6_*) printf '%s=%s\n' "$v" "${!v}" ;; esac
+		case $v in B1_* | B2_* | B3_* | B4_* | B6_* | B6S_*) printf '%s=%s\n' "$v" "${!v}" ;; esac
 	done
 }
 
@@ -99,6 +100,7 @@ for kver in "${kernels[@]}"; do
 		b3) script=tools/bench/b3_dataplane.sh mem=2G timeout=2400 ;;
 		b4) script=tools/bench/b4_shaper.sh mem=2G timeout=5400 ;;
 		b6) script=tools/bench/b6_redirect.sh mem=2G timeout=3600 ;;
+		b6s) script=tools/bench/b6_shortcut.sh mem=2G timeout=3600 ;;
 		esac
 		raw=$out/results/$kver-$b.raw
 		echo "== $b on $kver ($(date -u '+%Y-%m-%d %H:%M UTC')): $script, module $ko" >&2

@@ -10,13 +10,19 @@
     stats.py b4window CAND WANT_BPS PARENT_BPS BEFORE AFTER
                             one B4 window: key=value pairs (used by b4)
     stats.py b6 FILE...     B6 tables (redirect latency, CPU per hairpin packet)
+    stats.py b6s FILE...    B6 shortcut tables (first packet -> direct device)
+    stats.py b6sreps REPS FRAMES HUB SPOKE1 SPOKE2 LAN1 LAN2 LAN2NET HUBLOG S1LOG S2LOG
+                            RAW b6s lines from b6_shortcut.sh's repetitions,
+                            capture (tshark fields) and charon logs (used by b6s)
 
 Ratios are taken between candidates of the same repetition (measured next to
 each other in the same boot), then summarised as median [min..max].
 """
 import json
+import re
 import statistics
 import sys
+import time
 from collections import defaultdict
 
 
@@ -404,6 +410,176 @@ def b6(paths):
             print()
 
 
+# B6, first packet -> direct device (b6_shortcut.sh): the steps, in the
+# order they happen; "wire" ones from the capture on spoke1's link, "log"
+# ones from the charon logs (millisecond stamps)
+B6S_STEPS = [
+    ("ti", "hub's Traffic Indication reaches spoke1's link", "wire"),
+    ("rreq", "spoke1's Resolution Request leaves", "wire"),
+    ("hubfwd", "hub forwards it to spoke2", "log"),
+    ("ikeinit", "first IKE_SA_INIT between the spokes", "wire"),
+    ("ikeauth", "IKE_AUTH response between the spokes", "wire"),
+    ("ikeup", "spoke1: shortcut IKE_SA established", "log"),
+    ("rreq2", "spoke1 asks again (its shortcut device came up)", "wire"),
+    ("rrep", "first Resolution Reply spoke2 -> spoke1", "wire"),
+    ("rrepok", "the Resolution Reply spoke1 took", "wire"),
+    ("route", "spoke1: NHRP route installed", "log"),
+    ("direct", "first packet on the direct path", "wire"),
+]
+
+B6S_LOG_TIME = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) (.*)")
+
+
+def b6s_log(path, lo, hi, base_s):
+    """[(epoch seconds, text)] of lines lo..hi-1 (0-based) of a charon log
+    with `time_format = %T` and `time_add_ms`; the day is the one of base_s
+    (the repetition's start), within 12 h."""
+    out = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        lines = f.readlines()[lo:hi]
+    day = time.localtime(base_s)
+    for line in lines:
+        m = B6S_LOG_TIME.match(line)
+        if not m:
+            continue
+        h, mi, s, ms = (int(x) for x in m.groups()[:4])
+        t = time.mktime((day.tm_year, day.tm_mon, day.tm_mday, h, mi, s, 0, 0, -1)) + ms / 1000
+        if t - base_s > 43200:
+            t -= 86400
+        elif base_s - t > 43200:
+            t += 86400
+        out.append((t, m.group(5)))
+    return out
+
+
+def b6sreps(reps_path, frames_path, hub, s1, s2, l1, l2, l2net, hublog, s1log, s2log):
+    frames = []
+    with open(frames_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            p += [""] * (7 - len(p))
+            frames.append({
+                "t": float(p[0]), "src": p[1].split(","), "dst": p[2].split(","),
+                "proto": p[3], "nhrp": p[4].split(","), "exch": p[5].split(","),
+                "resp": p[6].split(",")[0] in ("1", "True")})
+    logs = {"hub": hublog, "spoke1": s1log, "spoke2": s2log}
+    with open(reps_path, encoding="utf-8") as f:
+        reps = [dict(kv.split("=", 1) for kv in line.split()) for line in f if line.strip()]
+    spokes = {s1, s2}
+    for rep in reps:
+        lo, hi = int(rep["start_ms"]) / 1000, int(rep["end_ms"]) / 1000
+        win = [fr for fr in frames if lo <= fr["t"] <= hi]
+        out = lambda fr: (fr["src"][0], fr["dst"][0])
+        data = lambda fr: (":esp:gre:ip" in fr["proto"] and len(fr["src"]) > 1
+                           and fr["src"][1] == l1 and fr["dst"][1] == l2)
+        first = lambda cond: next((fr["t"] for fr in win if cond(fr)), None)
+        count = lambda cond: sum(1 for fr in win if cond(fr))
+        t0 = first(lambda fr: out(fr) == (s1, hub) and data(fr))
+        decrypted = 1
+        if t0 is None:  # not decrypted: the first ESP packet to the hub
+            decrypted = 0
+            t0 = first(lambda fr: out(fr) == (s1, hub) and ":esp" in fr["proto"])
+        ev = {
+            "ti": first(lambda fr: out(fr) == (hub, s1) and "8" in fr["nhrp"]),
+            "rreq": first(lambda fr: out(fr) == (s1, hub) and "1" in fr["nhrp"]),
+            "ikeinit": first(lambda fr: set(out(fr)) == spokes and "34" in fr["exch"]),
+            "ikeauth": first(lambda fr: set(out(fr)) == spokes and "35" in fr["exch"] and fr["resp"]),
+            "rrep": first(lambda fr: out(fr) == (s2, s1) and "2" in fr["nhrp"]),
+            "direct": first(lambda fr: out(fr) == (s1, s2) and data(fr)),
+        }
+        marks0 = [int(x) for x in rep["marks0"].split(",")]
+        marks1 = [int(x) for x in rep["marks1"].split(",")]
+        lg = {ns: b6s_log(path, marks0[i], marks1[i], lo)
+              for i, (ns, path) in enumerate(logs.items())}
+        logfirst = lambda ns, *words: next((t for t, txt in lg[ns] if all(w in txt for w in words)), None)
+        logcount = lambda ns, *words: sum(1 for _, txt in lg[ns] if all(w in txt for w in words))
+        ev["hubfwd"] = logfirst("hub", "Resolution Request (id", "for %s forwarded" % l2)
+        ev["ikeup"] = logfirst("spoke1", "IKE_SA shortcut[", "established between")
+        ev["route"] = logfirst("spoke1", "NHRP route %s through" % l2net, "), hold")
+        rreqs = [fr["t"] for fr in win if out(fr) == (s1, hub) and "1" in fr["nhrp"]]
+        ev["rreq2"] = rreqs[1] if len(rreqs) > 1 else None
+        # the reply that installed the route: the last one before it
+        ev["rrepok"] = None
+        if ev["route"] is not None:
+            ev["rrepok"] = max((fr["t"] for fr in win if out(fr) == (s2, s1) and "2" in fr["nhrp"]
+                                and fr["t"] <= ev["route"]), default=None)
+        init1 = logcount("spoke1", "initiating shortcut connection")
+        init2 = logcount("spoke2", "initiating shortcut connection")
+        both = lambda *w: logcount("spoke1", *w) + logcount("spoke2", *w)
+        rec = ["rep=%s" % rep["rep"], "warm=%s" % rep["warm"], "traffic=%s" % rep["traffic"],
+               "ok=%s" % rep["ok"], "decrypted=%d" % decrypted,
+               "first_us=%d" % (round((t0 - lo) * 1e6) if t0 is not None else -1)]
+        for key, _, _ in B6S_STEPS:
+            t = ev[key]
+            rec.append("%s_us=%d" % (key, round((t - t0) * 1e6) if t is not None and t0 is not None else -1))
+        rec += [
+            "poll_ms=%s" % rep["poll_ms"], "dev_tx=%s" % rep["dev_tx"],
+            "via_hub=%d" % count(lambda fr: out(fr) == (s1, hub) and data(fr)),
+            "direct_pkts=%d" % count(lambda fr: out(fr) == (s1, s2) and data(fr)),
+            "ti_n=%d" % count(lambda fr: out(fr) == (hub, s1) and "8" in fr["nhrp"]),
+            "rreq_n=%d" % count(lambda fr: out(fr) == (s1, hub) and "1" in fr["nhrp"]),
+            "ikeinit_n=%d" % count(lambda fr: set(out(fr)) == spokes and "34" in fr["exch"]),
+            "rrep_n=%d" % count(lambda fr: out(fr) == (s2, s1) and "2" in fr["nhrp"]),
+            "stale=%d" % logcount("spoke1", "Resolution Reply", "matches no request of ours"),
+            "xfrm_drops=%s" % rep.get("xfrm_drops", -1),
+            "init1=%d" % init1, "init2=%d" % init2,
+            "resfail=%d" % both("no NHRP Resolution Reply"),
+            "backoff=%d" % (both("no shortcut to", "within") + both("ignored: backing off")),
+            "defer=%d" % both("waiting for its shortcut first"),
+            "deferfired=%d" % both("no shortcut from", "building it"),
+            "refused=%d" % (both("NHRP", "refused") + both("NHRP", "dropped")),
+        ]
+        print("RAW b6s " + " ".join(rec))
+
+
+def b6s(paths):
+    recs = [r for r in read_raw(paths) if r["bench"] == "b6s"]
+    if not recs:
+        print("(no B6 shortcut results)")
+        return
+    spr = lambda xs: spread_d(xs, 0)
+    for kind in sorted({r["traffic"] for r in recs}, key=lambda k: k != "udp"):
+        rs = [r for r in recs if r["traffic"] == kind and not r["warm"]]
+        ok = [r for r in rs if r["ok"] and r["direct_us"] >= 0 and r["first_us"] >= 0]
+        warm = [r for r in recs if r["traffic"] == kind and r["warm"]]
+        print("Traffic %s: first packet -> each step, ms (from the first ESP packet "
+              "spoke1 -> hub carrying it; %d of %d repetitions switched and were "
+              "timed, warm-up excluded: median [min..max])\n" % (kind, len(ok), len(rs)))
+        print("| step | source | reps | from the first packet | from the row before | warm-up |")
+        print("| --- | --- | ---: | --- | --- | ---: |")
+        col = lambda key, rs_: [r[key + "_us"] / 1000 for r in rs_ if r[key + "_us"] >= 0]
+        rows = sorted((s_ for s_ in B6S_STEPS if col(s_[0], ok)), key=lambda s_: med(col(s_[0], ok)))
+        prev = None
+        for key, title, src in rows:
+            xs = col(key, ok)
+            ds = xs if not prev else [(r[key + "_us"] - r[prev + "_us"]) / 1000 for r in ok
+                                      if r[key + "_us"] >= 0 and r[prev + "_us"] >= 0]
+            w = col(key, warm)
+            print("| %s | %s | %d | %s | %s | %s |" % (
+                title, src, len(xs), spr(xs), spr(ds), fmt(w[0]) if w else "-"))
+            prev = key
+        print()
+        n = lambda k: sum(r.get(k, 0) for r in rs)
+        print("Traffic %s, per repetition: packets through the hub before the switch "
+              "%s, on the direct device's counter %s; start -> first packet on the "
+              "wire %s ms. Initiator of the shortcut IKE_SA: spoke1 %d, spoke2 %d, both %d; "
+              "IKE_SA_INIT packets per repetition %s. Over all %d repetitions: "
+              "Traffic Indications %d, Resolution Requests spoke1 -> hub %d, Resolution "
+              "Replies spoke2 -> spoke1 %d (%d refused as matching no request), ESP packets "
+              "spoke1's kernel dropped for want of an installed SA %d, resolutions without reply %d, "
+              "back-offs %d, deferred builds %d (fired %d), NHRP refused/dropped %d, "
+              "not decrypted %d, not switched %d\n" % (
+                  kind, spr([r["via_hub"] for r in ok]), spr([r["dev_tx"] for r in ok]),
+                  spr([r["first_us"] / 1000 for r in ok]),
+                  sum(1 for r in rs if r["init1"] and not r["init2"]),
+                  sum(1 for r in rs if r["init2"] and not r["init1"]),
+                  sum(1 for r in rs if r["init1"] and r["init2"]),
+                  spr([r["ikeinit_n"] for r in rs]), len(rs), n("ti_n"), n("rreq_n"),
+                  n("rrep_n"), n("stale"), n("xfrm_drops"),
+                  n("resfail"), n("backoff"), n("defer"), n("deferfired"), n("refused"),
+                  sum(1 for r in rs if not r["decrypted"]), sum(1 for r in rs if not r["ok"])))
+
+
 def b2(paths):
     recs = [r for r in read_raw(paths) if r["bench"] == "b2"]
     if not recs:
@@ -442,6 +618,10 @@ def main(argv):
         b4(argv[2:])
     elif len(argv) >= 2 and argv[1] == "b6":
         b6(argv[2:])
+    elif len(argv) >= 2 and argv[1] == "b6s":
+        b6s(argv[2:])
+    elif len(argv) == 13 and argv[1] == "b6sreps":
+        b6sreps(*argv[2:])
     elif len(argv) == 7 and argv[1] == "b4window":
         b4window(argv[2], float(argv[3]), float(argv[4]), argv[5], argv[6])
     elif len(argv) == 4 and argv[1] == "iperf":
