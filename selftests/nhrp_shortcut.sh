@@ -114,8 +114,9 @@ check "lan1 -> lan2 goes through spoke1's shortcut device" \
 # resolved lan1 (over the same shortcut: no second IKE_SA)
 shortcut2() { [ "$(route_dev spoke2 "$l1")" = "$sc2" ]; }
 check "lan2 -> lan1: spoke2 routes lan1 through its shortcut device" busywait 20000 shortcut2
-check "one shortcut IKE_SA between the spokes" \
-	eq "$(swanctl_ns spoke1 --list-sas --ike shortcut | grep -c ESTABLISHED)" 1
+# (if both spokes built one at once, the one spoke1 initiated stays)
+one_sa() { [ "$(swanctl_ns spoke1 --list-sas --ike shortcut | grep -c ESTABLISHED)" -eq 1 ]; }
+check "one shortcut IKE_SA between the spokes" busywait 10000 one_sa
 hub_tx() { link_stat hub "$hva1" tx packets; }
 a=$(hub_tx)
 sleep 3
@@ -133,8 +134,7 @@ shortcut6() { [ "$(route_dev spoke1 "$l62")" = "$sc1" ]; }
 check "IPv6 lan1 -> lan2: spoke1 routes lan2 through the shortcut" busywait 20000 shortcut6
 check "the IPv6 route is spoke2's /64, proto 249" \
 	eq "$(ipn spoke1 -6 -j route show proto 249 | jq -r --arg p "$(lan6_net 2)" '.[] | select(.dst == $p) | .dev')" "$sc1"
-check "still one shortcut IKE_SA" \
-	eq "$(swanctl_ns spoke1 --list-sas --ike shortcut | grep -c ESTABLISHED)" 1
+check "still one shortcut IKE_SA" one_sa
 pid_stop "$PING6"
 
 # the cache

@@ -17,6 +17,7 @@
 #include <daemon.h>
 #include <netinet/in.h>
 #include <threading/mutex.h>
+#include <processing/jobs/callback_job.h>
 #include <threading/thread_value.h>
 #include <encoding/payloads/cp_payload.h>
 #include <encoding/payloads/ts_payload.h>
@@ -31,6 +32,8 @@ typedef struct {
 	char ifname[IF_NAMESIZE];
 	/** unique id of the owning IKE_SA */
 	uint32_t ike_id;
+	/** we initiated the owning IKE_SA */
+	bool initiator;
 	host_t *local;
 	host_t *remote;
 	/** the routing table of the device's VRF */
@@ -365,6 +368,58 @@ static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
 	enumerator->destroy(enumerator);
 }
 
+CALLBACK(terminate_job, job_requeue_t,
+	uint32_t *id)
+{
+	charon->controller->terminate_ike(charon->controller, *id, FALSE, NULL,
+									  NULL, 0);
+	return JOB_REQUEUE_NONE;
+}
+
+static void terminate(uint32_t id)
+{
+	uint32_t *data = malloc_thing(uint32_t);
+
+	*data = id;
+	lib->processor->queue_job(lib->processor,
+				(job_t*)callback_job_create(terminate_job, data, free, NULL));
+}
+
+/**
+ * Two spokes that resolve each other at once may each build a shortcut:
+ * both ends keep the IKE_SA that the end with the lower outer address
+ * initiated, and terminate the other. FALSE if ike_sa is the one to go.
+ * Mutex held.
+ */
+static bool shortcut_duplicate(private_flexvpn_listener_t *this,
+							   device_t *dev, ike_sa_t *ike_sa)
+{
+	bool lower, keep_new, keep_old;
+
+	if (!this->profiles->is_shortcut(this->profiles,
+									 ike_sa->get_name(ike_sa)) ||
+		dev->ike_id == ike_sa->get_unique_id(ike_sa))
+	{
+		return TRUE;
+	}
+	lower = chunk_compare(dev->local->get_address(dev->local),
+						  dev->remote->get_address(dev->remote)) < 0;
+	keep_new = ike_sa->has_condition(ike_sa, COND_ORIGINAL_INITIATOR) ==
+			   lower;
+	keep_old = dev->initiator == lower;
+	if (keep_new == keep_old)
+	{	/* reauthentication, or a peer connecting again */
+		return TRUE;
+	}
+	DBG1(DBG_CFG, "flexvpn: two shortcut IKE_SAs to %H: keeping [%u], the "
+		 "one %H initiated, terminating [%u]", dev->remote,
+		 keep_new ? ike_sa->get_unique_id(ike_sa) : dev->ike_id,
+		 lower ? dev->local : dev->remote,
+		 keep_new ? dev->ike_id : ike_sa->get_unique_id(ike_sa));
+	terminate(keep_new ? dev->ike_id : ike_sa->get_unique_id(ike_sa));
+	return keep_new;
+}
+
 /**
  * Create the IKE_SA's device, or take over the one between the same outer
  * addresses (reauthentication, a peer connecting again before its old
@@ -384,6 +439,10 @@ static device_t *device_up(private_flexvpn_listener_t *this, ike_sa_t *ike_sa,
 
 	snprintf(peer_id, sizeof(peer_id), "%Y", peer);
 	dev = device_by_hosts(this, local, remote);
+	if (dev && !shortcut_duplicate(this, dev, ike_sa))
+	{
+		return NULL;
+	}
 	if (dev)
 	{
 		if (!flexvpn_kernel_access_set(dev->ifindex, NULL, NULL, peer_id,
@@ -394,6 +453,8 @@ static device_t *device_up(private_flexvpn_listener_t *this, ike_sa_t *ike_sa,
 		DBG1(DBG_CFG, "flexvpn: IKE_SA %s[%u] takes %s over from IKE_SA "
 			 "[%u]", ike_sa->get_name(ike_sa), id, dev->ifname, dev->ike_id);
 		dev->ike_id = id;
+		dev->initiator = ike_sa->has_condition(ike_sa,
+											   COND_ORIGINAL_INITIATOR);
 		dev->profile = profile;
 		return dev;
 	}
@@ -409,6 +470,7 @@ static device_t *device_up(private_flexvpn_listener_t *this, ike_sa_t *ike_sa,
 	INIT(dev,
 		.ifindex = access.ifindex,
 		.ike_id = id,
+		.initiator = ike_sa->has_condition(ike_sa, COND_ORIGINAL_INITIATOR),
 		.local = local->clone(local),
 		.remote = remote->clone(remote),
 		.table = flexvpn_kernel_vrf_table(access.ifindex),
