@@ -1971,14 +1971,22 @@ METHOD(flexvpn_nhrp_t, device_down, void,
 		this->devs->remove(this->devs, dev, NULL);
 		dev_destroy(dev);
 	}
-	/* the kernel removes the routes through it */
+	/* the kernel removes the routes through it; a shortcut whose requests
+	 * went through it stays until its hold time ends, without refreshes */
 	enumerator = this->entries->create_enumerator(this->entries);
 	while (enumerator->enumerate(enumerator, &entry))
 	{
-		if (entry->ifindex == ifindex || entry->via == ifindex)
+		if (entry->ifindex == ifindex ||
+			(entry->via == ifindex && entry->type != ENTRY_DYNAMIC &&
+			 entry->type != ENTRY_LOCAL))
 		{
 			this->entries->remove_at(this->entries, enumerator);
 			entry_destroy(entry);
+		}
+		else if (entry->via == ifindex)
+		{
+			entry->via = 0;
+			entry->refreshing = FALSE;
 		}
 	}
 	enumerator->destroy(enumerator);
