@@ -77,7 +77,18 @@ flood_start()
 	bg hub iperf3 -c "$(tun4 "$1" 2)" -p "$PORT" -u -b "$2" -l 1400 -t 600 > /dev/null 2>&1
 	FLOOD[$1]=$BG_PID
 }
-flood_stop() { pid_stop "${FLOOD[$1]}" INT; unset "FLOOD[$1]"; }
+# flood_stop I: stop spoke I's flood. iperf3 sends its results over its TCP
+# control connection when interrupted: through a deleted device that waits
+# for ever, so a client still there after 5 s is killed.
+running() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+flood_stop()
+{
+	local pid=${FLOOD[$1]}
+	kill -INT "$pid" 2>/dev/null || true
+	busywait 5000 not running "$pid" || kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	unset "FLOOD[$1]"
+}
 queued() { gt "$(shaper_stat hub "${va[$1]}" overlimits)" 100; }
 
 # measure I...: bit/s of IP traffic each spoke I received over MEASURE_S
