@@ -499,13 +499,10 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
- * RTM_GETLINK of a device, by index or (if ifindex is 0) by name; quiet if
- * what is NULL.
+ * An RTM_GETLINK request for a device index (0: to be named).
  */
-static bool link_get(uint32_t ifindex, const char *ifname, link_info_t *info,
-					 char *what)
+static struct nlmsghdr *getlink_msg(char *buf, uint32_t ifindex)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
@@ -514,6 +511,20 @@ static bool link_get(uint32_t ifindex, const char *ifname, link_info_t *info,
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
+	return nlh;
+}
+
+/**
+ * RTM_GETLINK of a device, by index or (if ifindex is 0) by name; quiet if
+ * what is NULL.
+ */
+static bool link_get(uint32_t ifindex, const char *ifname, link_info_t *info,
+					 char *what)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = getlink_msg(buf, ifindex);
 	if (!ifindex)
 	{
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
@@ -830,16 +841,10 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 bool flexvpn_kernel_link_packets(uint32_t ifindex, uint64_t *packets)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
 	*packets = 0;
-	return talk(NETLINK_ROUTE, nlh, stats_cb, packets, NULL);
+	return talk(NETLINK_ROUTE, getlink_msg(buf, ifindex), stats_cb, packets,
+				NULL);
 }
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)

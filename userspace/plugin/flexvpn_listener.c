@@ -376,7 +376,10 @@ CALLBACK(terminate_job, job_requeue_t,
 	return JOB_REQUEUE_NONE;
 }
 
-static void terminate(uint32_t id)
+/*
+ * Described in header
+ */
+void flexvpn_ike_terminate(uint32_t id)
 {
 	uint32_t *data = malloc_thing(uint32_t);
 
@@ -416,7 +419,7 @@ static bool shortcut_duplicate(private_flexvpn_listener_t *this,
 		 keep_new ? ike_sa->get_unique_id(ike_sa) : dev->ike_id,
 		 lower ? dev->local : dev->remote,
 		 keep_new ? dev->ike_id : ike_sa->get_unique_id(ike_sa));
-	terminate(keep_new ? dev->ike_id : ike_sa->get_unique_id(ike_sa));
+	flexvpn_ike_terminate(keep_new ? dev->ike_id : ike_sa->get_unique_id(ike_sa));
 	return keep_new;
 }
 

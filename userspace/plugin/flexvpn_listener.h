@@ -42,6 +42,12 @@ struct flexvpn_listener_t {
 };
 
 /**
+ * Terminate an IKE_SA by its unique id, from a job (the caller may hold
+ * locks the IKE_SA's teardown needs).
+ */
+void flexvpn_ike_terminate(uint32_t id);
+
+/**
  * Create the listener.
  *
  * @param profiles		the plugin's profiles

@@ -27,6 +27,7 @@
 
 #include "flexvpn_nhrp.h"
 #include "flexvpn_kernel.h"
+#include "flexvpn_listener.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -304,6 +305,15 @@ static void addr_prefix(const struct nhrp_addr *addr, flexvpn_prefix_t *prefix)
 	prefix->family = addr_family(addr);
 	memcpy(prefix->addr, addr->bytes, addr->len);
 	prefix->len = prefix->le = addr->len * 8;
+}
+
+/**
+ * The address of a prefix.
+ */
+static void prefix_addr(flexvpn_prefix_t *prefix, struct nhrp_addr *addr)
+{
+	addr->len = prefix->family == AF_INET ? 4 : 16;
+	memcpy(addr->bytes, prefix->addr, addr->len);
 }
 
 /**
@@ -676,27 +686,14 @@ static bool dev_has_entries(private_flexvpn_nhrp_t *this, uint32_t ifindex)
 	return found;
 }
 
-CALLBACK(terminate_job, job_requeue_t,
-	uint32_t *id)
-{
-	charon->controller->terminate_ike(charon->controller, *id, FALSE, NULL,
-									  NULL, 0);
-	return JOB_REQUEUE_NONE;
-}
-
 /**
  * Tear a shortcut device's IKE_SA down (the device goes with it).
  */
 static void shortcut_down(nhrp_dev_t *dev, char *why)
 {
-	uint32_t *id;
-
 	DBG1(DBG_CFG, "flexvpn: shortcut %s to %H %s: terminating IKE_SA [%u]",
 		 dev->ifname, dev->remote, why, dev->ike_id);
-	id = malloc_thing(uint32_t);
-	*id = dev->ike_id;
-	lib->processor->queue_job(lib->processor,
-				(job_t*)callback_job_create(terminate_job, id, free, NULL));
+	flexvpn_ike_terminate(dev->ike_id);
 }
 
 /**
@@ -1600,8 +1597,7 @@ static void dynamic_tick(private_flexvpn_nhrp_t *this, entry_t *entry,
 	{
 		return;
 	}
-	dst.len = entry->prefix.family == AF_INET ? 4 : 16;
-	memcpy(dst.bytes, entry->prefix.addr, dst.len);
+	prefix_addr(&entry->prefix, &dst);
 	entry->request_id = send_request(this, via, &dst);
 	entry->refreshing = entry->request_id != 0;
 	entry->used_since_refresh = FALSE;
@@ -1881,8 +1877,7 @@ static void resend_requests(private_flexvpn_nhrp_t *this)
 		{
 			continue;
 		}
-		dst.len = entry->prefix.family == AF_INET ? 4 : 16;
-		memcpy(dst.bytes, entry->prefix.addr, dst.len);
+		prefix_addr(&entry->prefix, &dst);
 		entry->prev_request_id = entry->request_id;
 		entry->request_id = send_request(this, via, &dst);
 		entry->expires = time_monotonic(NULL) + REQUEST_TIMEOUT;
