@@ -30,6 +30,10 @@ PACKAGES=(
 	# libclang-rt-14-dev for libFuzzer and the sanitizer runtimes
 	clang libclang-rt-14-dev
 	linux-source-6.1
+	# the netlink spec (uapi/flexvpn.yaml): the kernel's YNL generator and
+	# CLI come from linux-source-6.12 (tools/ynl/extract.sh) and need
+	# PyYAML, and jsonschema to validate the spec against its schema
+	linux-source-6.12 python3-yaml python3-jsonschema
 	# The 6.1 LTS kernel Debian 12 runs; the newest 6.12 is added below.
 	linux-image-amd64 linux-headers-amd64
 )
