@@ -11,6 +11,8 @@
 #                   charon plugin with its flexvpn.conf; DESTDIR honoured
 #   make uninstall  removes what make install put there
 #   make bench      the benchmarks (tools/bench/run.sh, docs/benchmarks.md)
+#   make regen      regenerate from uapi/flexvpn.yaml (the netlink family):
+#                   kmod/netlink-gen.[ch] and uapi/linux/flexvpn.h
 #   make clean
 #
 # KVERS="KVER..." chooses the kernels (default: build/kernels, written by
@@ -26,7 +28,7 @@ ifndef KVERS
 KVERS := $(shell cat $(BUILD)/kernels 2>/dev/null || $(TOP)/tools/deps.sh --kernels)
 endif
 
-.PHONY: all module userspace plugin selftests check bench demo install uninstall clean FORCE
+.PHONY: all module userspace plugin selftests ynl regen check bench demo install uninstall clean FORCE
 all: module userspace plugin selftests
 
 module: $(foreach k,$(KVERS),$(BUILD)/$(k)/flexvpn.ko)
@@ -62,9 +64,21 @@ uninstall:
 	@$(MAKE) -C $(TOP)/userspace/plugin uninstall
 
 # vachurn creates thousands of access devices from one netlink socket: the
-# churn selftest and benchmark B1 use it.
-selftests: $(BUILD)/bench/vachurn
+# churn selftest and benchmark B1 use it. selftests/ynl.sh drives the family
+# with the kernel's YNL CLI.
+selftests: $(BUILD)/bench/vachurn ynl
 	@$(MAKE) -C $(TOP)/selftests
+
+# The kernel's YNL tools (generator, CLI, schemas), extracted from Debian's
+# linux-source-6.12 into build/ynl once.
+ynl:
+	@$(TOP)/tools/ynl/extract.sh >/dev/null
+
+# What uapi/flexvpn.yaml generates is committed (a DKMS build has neither
+# python nor linux-source); tools/ynl/check.sh, a host test, fails when it
+# is stale.
+regen:
+	@$(TOP)/tools/ynl/regen.sh
 
 $(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h
 	@mkdir -p $(@D)
