@@ -49,4 +49,18 @@ static inline struct nlattr **flexvpn_compat_dump_attrs(struct netlink_callback 
 }
 #endif
 
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+/*
+ * 6.2 made a policy's range pointers const. The generated policies
+ * (netlink-gen.c, compiled with this file included first) keep their
+ * ranges const, as newer kernels take them; the validation only reads them.
+ */
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {				\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
+	.range = (struct netlink_range_validation *)(_range),		\
+}
+#endif
+
 #endif /* _FLEXVPN_COMPAT_H */
