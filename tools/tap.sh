@@ -1,7 +1,28 @@
 # TAP counting shared by selftests/run.sh (in the guest) and tools/check.sh
-# (host tests); sourced, not run. The rules are docs/testing.md's: one line
-# per test case at the start of a line, "ok N - name", "not ok N - name",
-# "ok N - name # SKIP reason"; "1..0 # SKIP reason" skips a whole program.
+# (host tests), and TAP writing for host tests in sh or bash; sourced, not
+# run. The rules are docs/testing.md's: one line per test case at the start
+# of a line, "ok N - name", "not ok N - name", "ok N - name # SKIP reason";
+# "1..0 # SKIP reason" skips a whole program.
+
+TAP_N=0
+TAP_FAILED=0
+
+# tap_result STATUS NAME: one test case, passed when STATUS is 0.
+tap_result() {
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $TAP_N - $2"
+	else
+		echo "not ok $TAP_N - $2"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+
+# tap_skip NAME REASON: one test case that could not run.
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $1 # SKIP $2"
+}
 
 # tap_count FILE NAME
 # Prints "PASSED FAILED SKIPPED" on the first line, then "skip NAME: LINE"

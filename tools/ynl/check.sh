@@ -13,21 +13,15 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 export PYTHONDONTWRITEBYTECODE=1
-n=0 failed=0
 out=$top/build/ynl/check
+. "$top/tools/tap.sh"
 
-result() { # STATUS NAME [DIAG FILE]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		[ -z "${3:-}" ] || sed 's/^/# /' "$3" | head -n 40
-	fi
+# result STATUS NAME FILE: a test case; FILE (its output) as diagnostics
+# when it failed
+result() {
+	tap_result "$1" "$2"
+	[ "$1" = 0 ] || sed 's/^/# /' "$3" | head -n 40
 }
-
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 checks=(schema "netlink-gen.c" "netlink-gen.h" "flexvpn.h" names ranges)
 why=
@@ -37,7 +31,7 @@ python3 -c 'import yaml, jsonschema' 2> /dev/null ||
 [ -n "$why" ] || ynl=$("$top/tools/ynl/extract.sh" 2> "$top/build/.ynl-extract.err") ||
 	why=$(head -n 1 "$top/build/.ynl-extract.err")
 if [ -n "$why" ]; then
-	for c in "${checks[@]}"; do skip "spec: $c" "$why"; done
+	for c in "${checks[@]}"; do tap_skip "spec: $c" "$why"; done
 	exit 0
 fi
 rm -rf "$out"
@@ -58,7 +52,7 @@ result $? "spec: uapi/flexvpn.yaml validates against 6.12's genetlink-legacy.yam
 rc=$?
 for f in kmod/netlink-gen.c kmod/netlink-gen.h uapi/linux/flexvpn.h; do
 	if [ $rc != 0 ]; then
-		result 1 "spec: $f is what the spec makes" "$log"
+		result 1 "spec: $f is what the spec makes (make regen)" "$log"
 	else
 		diff -u "$top/$f" "$out/gen/$f" > "$out/diff" 2>&1
 		result $? "spec: $f is what the spec makes (make regen)" "$out/diff"
@@ -113,4 +107,4 @@ python3 "$top/tools/ynl/ranges.py" "$top/uapi/flexvpn.yaml" \
 	"$top/selftests/netlink.c" > "$log" 2>&1
 result $? "spec: every range has a refusal row in selftests/netlink.c" "$log"
 
-[ $failed = 0 ]
+[ $TAP_FAILED = 0 ]

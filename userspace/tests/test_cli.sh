@@ -19,18 +19,9 @@ fi
 tmp=$(mktemp -d)
 server=
 trap 'rm -rf "$tmp"; [ -z "$server" ] || kill "$server" 2>/dev/null' EXIT
-n=0
-failed=0
+. "$(dirname "$0")/../../tools/tap.sh"
 
-result() { # PASS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+result() { tap_result "$@"; } # PASS NAME
 
 # expect STATUS STDERR ARGS...: runs flexvpn ARGS, checks the exit status
 # and the whole of stderr; stdout stays in $tmp/out for the next checks.
@@ -121,8 +112,7 @@ expect 1 'Error: cannot find device "no-such-dev"' \
 
 # without the module: a clear refusal, nothing on stdout
 if [ -d /sys/module/flexvpn ]; then
-	n=$((n + 1))
-	echo "ok $n - the missing module # SKIP the flexvpn module is loaded"
+	tap_skip "the missing module" "the flexvpn module is loaded"
 else
 	missing='Error: the flexvpn module is not loaded (generic netlink family "flexvpn" not found)'
 	expect 1 "$missing" template show
@@ -181,8 +171,7 @@ served() { # COMMAND NAME: the stand-in got the line COMMAND and is gone
 }
 
 if [ -z "${FLEXVPN_TEST_NETNS:-}" ] || ! command -v python3 >/dev/null; then
-	n=$((n + 1))
-	echo "ok $n - nhrp against a stand-in # SKIP needs unshare -rn and python3"
+	tap_skip "nhrp against a stand-in" "needs unshare -rn and python3"
 else
 	V='flexvpn-nhrp 1\n'
 	E1='entry\tdynamic\t203.0.113.32/28\tva3\t198.18.2.1\t203.0.113.33\t117\tused\n'
@@ -251,5 +240,5 @@ fi
 [ $? = 1 ] && grep -q "^Error: cannot write the output" "$tmp/err"
 result $? "a full disk is an error"
 
-echo "1..$n"
-[ $failed = 0 ]
+echo "1..$TAP_N"
+[ $TAP_FAILED = 0 ]
