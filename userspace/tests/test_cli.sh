@@ -19,18 +19,8 @@ fi
 tmp=$(mktemp -d)
 server=
 trap 'rm -rf "$tmp"; [ -z "$server" ] || kill "$server" 2>/dev/null' EXIT
-n=0
-failed=0
-
-result() { # PASS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # expect STATUS STDERR ARGS...: runs flexvpn ARGS, checks the exit status
 # and the whole of stderr; stdout stays in $tmp/out for the next checks.
@@ -251,5 +241,4 @@ fi
 [ $? = 1 ] && grep -q "^Error: cannot write the output" "$tmp/err"
 result $? "a full disk is an error"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done
