@@ -92,20 +92,40 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * An RTM_*LINK request into @buf (LINK_REQ_SIZE bytes, zeroed: the kernel
+ * gets no stray bytes in an attribute's padding) about the device @name,
+ * which requests name rather than number: a template this run created has
+ * no number the caller knows. NULL: about every device (a dump).
+ */
+#define LINK_REQ_SIZE 256
+
+static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags,
+				 const char *name)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	memset(buf, 0, LINK_REQ_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
 /* Every device of the namespace into @ls (empty it with link_free()) */
 int link_dump(struct fv_links *ls)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
+	char buf[LINK_REQ_SIZE];
 	int err;
 
 	memset(ls, 0, sizeof(*ls));
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	err = rtnl_talk(nlh, link_cb, ls, NULL);
+	err = rtnl_talk(link_msg(buf, RTM_GETLINK, NLM_F_DUMP, NULL), link_cb,
+			ls, NULL);
 	if (err)
 		errorf(EXIT_REFUSED, "cannot list the network devices: %s",
 		       strerror(-err));
@@ -140,25 +160,6 @@ const struct fv_link *link_by_index(const struct fv_links *ls,
 	return NULL;
 }
 
-/*
- * An RTM_NEWLINK or RTM_DELLINK about the device @name, which the request
- * names rather than numbers: a template this run created has no number
- * the caller knows.
- */
-static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags,
-				 const char *name)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nlh;
-}
-
 /* Runs a change; returns 0 or -errno after printing the kernel's refusal */
 static int link_change(struct nlmsghdr *nlh)
 {
@@ -173,8 +174,8 @@ static int link_change(struct nlmsghdr *nlh)
 /* `ip link add @name type @kind` */
 int link_add(const char *name, const char *kind)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK,
+	char buf[LINK_REQ_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_ACK |
 					NLM_F_CREATE | NLM_F_EXCL, name);
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 
@@ -186,16 +187,16 @@ int link_add(const char *name, const char *kind)
 /* `ip link del @name` */
 int link_del(const char *name)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[LINK_REQ_SIZE];
 
-	return link_change(link_msg(buf, RTM_DELLINK, 0, name));
+	return link_change(link_msg(buf, RTM_DELLINK, NLM_F_ACK, name));
 }
 
 /* `ip link set @name master DEV`, or `nomaster` for 0 */
 int link_set_master(const char *name, uint32_t master)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, name);
+	char buf[LINK_REQ_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_ACK, name);
 
 	mnl_attr_put_u32(nlh, IFLA_MASTER, master);
 	return link_change(nlh);
