@@ -7,7 +7,8 @@
 #   make check      tools/check.sh: dependencies, build, host unit tests, the
 #                   selftests in a guest per kernel; ends "N passed, N failed"
 #   make demo       tools/demo.sh in a guest booting the 6.1 kernel
-#   make install    the module (for the running kernel), the tool and the
+#   make install    the module (for the running kernel), the tool (with its
+#                   man page, bash completion and flexvpn.service) and the
 #                   charon plugin with its flexvpn.conf; DESTDIR honoured
 #   make uninstall  removes what make install put there
 #   make bench      the benchmarks (tools/bench/run.sh, docs/benchmarks.md)
@@ -48,7 +49,8 @@ plugin:
 	@$(MAKE) -C $(TOP)/userspace/plugin
 
 # The module goes where modprobe finds it for the running kernel (KVER=
-# another one), the tool into /usr/sbin, the plugin into charon's folder.
+# another one), the tool into /usr/sbin (flexvpn.service into systemd's
+# folder), the plugin into charon's folder.
 KVER ?= $(shell uname -r)
 MODDIR := $(DESTDIR)/lib/modules/$(KVER)/extra
 install: plugin userspace
@@ -60,7 +62,7 @@ install: plugin userspace
 uninstall:
 	rm -f $(MODDIR)/flexvpn.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
-	rm -f $(DESTDIR)/usr/sbin/flexvpn $(DESTDIR)/usr/share/man/man8/flexvpn.8
+	@$(MAKE) -C $(TOP)/userspace uninstall PREFIX=/usr
 	@$(MAKE) -C $(TOP)/userspace/plugin uninstall
 
 # vachurn creates thousands of access devices from one netlink socket: the

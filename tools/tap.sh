@@ -18,6 +18,12 @@ tap_result() {
 	fi
 }
 
+# tap_done: the plan line, last; returns non-zero when any case failed.
+tap_done() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" = 0 ]
+}
+
 # tap_skip NAME REASON: one test case that could not run.
 tap_skip() {
 	TAP_N=$((TAP_N + 1))

@@ -14,6 +14,7 @@ static const struct {
 } devices[] = {
 	{ 1, "lo" },
 	{ 5, "vt1" },
+	{ 6, "vrf-in" },
 	{ 7, "vrf-out" },
 	{ 8, "eth0" },
 	{ 10, "va1" },

@@ -122,6 +122,23 @@ else
 	expect 1 "$missing" monitor
 fi
 
+# config: the files are read and checked before the kernel is asked
+printf 'template vt1 mtu 1400\n    mtuu 1300\n' >"$tmp/bad.conf"
+expect 2 "Error: $tmp/bad.conf:2: unknown keyword \"mtuu\"" \
+	config apply --check "$tmp/bad.conf"
+stdout_empty "a bad file prints nothing on stdout"
+expect 1 "Error: cannot read $tmp/none.conf: No such file or directory" \
+	config apply "$tmp/none.conf"
+mkdir "$tmp/conf.d"
+touch "$tmp/conf.d/notes.txt" "$tmp/conf.d/.hidden.conf"
+expect 0 "" config apply "$tmp/conf.d"
+stdout_empty "nothing declared: nothing done, no module needed"
+expect 2 'Error: unknown option "-x" (a file whose name starts with "-": ./-x)' \
+	config apply -x
+expect 2 'Error: "config show" prints no JSON' -j config show
+expect 0 "" help config
+stdout_has "flexvpn config apply [--check] [PATH...]" "help config"
+
 # nhrp: usage errors, and the help without the units it takes none of
 expect 2 'Error: missing command after "nhrp"' nhrp
 expect 2 'Error: unknown command "nhrp list"' nhrp list
@@ -240,5 +257,4 @@ fi
 [ $? = 1 ] && grep -q "^Error: cannot write the output" "$tmp/err"
 result $? "a full disk is an error"
 
-echo "1..$TAP_N"
-[ $TAP_FAILED = 0 ]
+tap_done

@@ -168,7 +168,11 @@ int genl_talk(struct genl *g, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	int err = genl_request(g, g->family, nlh, cb, data);
 
-	if (err)
+	/* the family's checks of privilege come with no message */
+	if (err == -EPERM && !*g->extack)
+		errorf(EXIT_REFUSED, "%s (flexvpn needs CAP_NET_ADMIN in this "
+		       "network namespace)", strerror(EPERM));
+	else if (err)
 		errorf(EXIT_REFUSED, "%s", *g->extack ? g->extack :
 			strerror(-err));
 	return err;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "parse.h"
 #include "print.h"
 #include "subcommands.h"
@@ -62,6 +63,12 @@ static const struct command {
 	  "show the NHRP cache of the charon plugin in this namespace" },
 	{ "nhrp", "flush", nhrp_flush, 0, NULL,
 	  "remove every entry of the NHRP cache" },
+	{ "config", "apply", config_apply, 0, "[--check] [PATH...]",
+	  "make the templates what the files declare (PATH: a file, or a\n"
+	  "\tfolder's NAME.conf files; default " CONFIG_DIR "); --check: print\n"
+	  "\twhat that would change, change nothing" },
+	{ "config", "show", config_show, 0, "[TEMPLATE...]",
+	  "print the running templates as such a file would declare them" },
 };
 
 static const char units_help[] =
@@ -100,7 +107,7 @@ static void usage(FILE *f, const char *object)
 	const struct command *c;
 
 	fputs("Usage: flexvpn [-j | -p] OBJECT COMMAND [ARGUMENTS]\n"
-	      "       flexvpn help [template | access | monitor | nhrp]\n\n",
+	      "       flexvpn help [template | access | monitor | nhrp | config]\n\n",
 	      f);
 	for (c = commands; c < commands + ARRAY_SIZE(commands); c++)
 		if (!object || !strcmp(c->object, object))

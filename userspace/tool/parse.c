@@ -4,6 +4,7 @@
  * Nothing here talks to the kernel, so all of it runs in host unit tests.
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +30,9 @@ const struct choice unprotected_choices[] = {
 	{ NULL, 0 }
 };
 
+/* What errorf() names before the message, e.g. a file's "hub.conf:7" */
+static char error_where[PATH_MAX + 32];
+
 /*
  * Every failure of the tool ends up here, so the "Error: " format of the
  * command-line contract lives in one place. Returns @status for chaining.
@@ -38,11 +42,30 @@ int errorf(int status, const char *fmt, ...)
 	va_list ap;
 
 	fputs("Error: ", stderr);
+	if (*error_where)
+		fprintf(stderr, "%s: ", error_where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return status;
+}
+
+/*
+ * Where the words being parsed or the request being run came from, which
+ * every error names until the next call: "FILE:LINE" of a configuration
+ * file, or "FILE:LINE: TEMPLATE". NULL: the command line, nothing named.
+ */
+void errorf_where(const char *fmt, ...)
+{
+	va_list ap;
+
+	*error_where = '\0';
+	if (!fmt)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(error_where, sizeof(error_where), fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -337,7 +360,11 @@ int keyword_index(const struct keyword *const *table, const char *word)
 	return -1;
 }
 
-static int parse_one(const struct keyword *kw, const char *arg, void *model)
+/*
+ * The value @arg of one keyword into @model; NULL: the value is missing.
+ * Returns 0 or the exit status, after printing the error.
+ */
+int parse_keyword(const struct keyword *kw, const char *arg, void *model)
 {
 	if (!arg)
 		return errorf(EXIT_USAGE, "\"%s\" expects %s", kw->word,
@@ -372,8 +399,8 @@ int parse_keywords(int argc, char *argv[],
 		if (seen & BIT(k))
 			return errorf(EXIT_USAGE, "\"%s\" given twice", argv[i]);
 		seen |= BIT(k);
-		ret = parse_one(table[k], i + 1 < argc ? argv[i + 1] : NULL,
-				model);
+		ret = parse_keyword(table[k], i + 1 < argc ? argv[i + 1] : NULL,
+				    model);
 		if (ret)
 			return ret;
 	}

@@ -58,6 +58,7 @@ struct keyword {
 
 int errorf(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void errorf_where(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_u64(const char *s, uint64_t *out);
@@ -83,6 +84,7 @@ bool valid_name(const char *s, size_t maxlen);
 bool valid_ifname(const char *s);
 int check_ifname(const char *s);
 int keyword_index(const struct keyword *const *table, const char *word);
+int parse_keyword(const struct keyword *kw, const char *arg, void *model);
 int parse_keywords(int argc, char *argv[],
 		   const struct keyword *const *table, void *model);
 

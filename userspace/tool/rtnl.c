@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The routing table over rtnetlink: one RTM_GETROUTE dump of every table,
- * IPv4 and IPv6, of which the learned routes (routes.c) are kept.
+ * rtnetlink: running one request (for link.c too), and the routing table:
+ * one RTM_GETROUTE dump of every table, IPv4 and IPv6, of which the learned
+ * routes (routes.c) are kept.
  */
 #include <errno.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 #include <linux/rtnetlink.h>
 
+#include "genl.h"
+#include "parse.h"
 #include "rtnl.h"
 
 /* An RTM_NEWROUTE into @r; -EBADMSG when it is malformed */
@@ -69,33 +72,87 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 /* Every table's learned routes into @rs; -errno on failure */
 int rtnl_learned_routes(struct fv_routes *rs)
 {
-	char buf[32768];	/* a dump datagram is at most 32 KiB */
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
-	uint32_t seq = time(NULL), portid;
-	ssize_t len;
-	int ret = -errno;
 
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return ret;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto fail;
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_UNSPEC;	/* both families, every table */
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+	return rtnl_talk(nlh, route_cb, rs, NULL);
+}
+
+/* What a request hands to the callbacks of mnl_cb_run2() */
+struct rtnl_req {
+	mnl_cb_t cb;
+	void *data;
+	char *extack;
+};
+
+static int rtnl_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rtnl_req *req = data;
+
+	return req->cb ? req->cb(nlh, req->data) : MNL_CB_OK;
+}
+
+/* NLMSG_ERROR (an ack or a refusal) and NLMSG_DONE end a request */
+static int rtnl_status_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rtnl_req *req = data;
+	char msg[RTNL_EXTACK_LEN];
+	int status = genl_status(nlh, msg, sizeof(msg));
+
+	if (req->extack)
+		strcpy(req->extack, msg);
+	if (status < 0) {
+		errno = -status;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
+/* Not const only because mnl_cb_run2()'s prototype says so */
+static mnl_cb_t rtnl_ctl_cb[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = rtnl_status_cb,
+	[NLMSG_DONE] = rtnl_status_cb,
+};
+
+/*
+ * One rtnetlink request @nlh (its type and flags set; NLM_F_ACK for one
+ * that changes something, NLM_F_DUMP for a dump): @cb, if any, gets each
+ * reply. Returns 0 or -errno; the kernel's message about a refusal goes
+ * into @extack (RTNL_EXTACK_LEN bytes, "" when it said none) if not NULL.
+ */
+int rtnl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data, char *extack)
+{
+	struct rtnl_req req = { .cb = cb, .data = data, .extack = extack };
+	char buf[32768];	/* a dump datagram is at most 32 KiB */
+	uint32_t seq = time(NULL), portid;
+	struct mnl_socket *nl;
+	int one = 1, ret;
+	ssize_t len;
+
+	if (extack)
+		*extack = '\0';
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	/* as genl.c: the kernel's reasons, and no copy of each request */
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		goto fail;
+	portid = mnl_socket_get_portid(nl);
 	do {
 		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		if (len < 0)
 			goto fail;
-		ret = mnl_cb_run(buf, len, seq, portid, route_cb, rs);
+		ret = mnl_cb_run2(buf, len, seq, portid, rtnl_data_cb, &req,
+				  rtnl_ctl_cb, ARRAY_SIZE(rtnl_ctl_cb));
 	} while (ret > MNL_CB_STOP);
 	if (ret < 0)
 		goto fail;

@@ -17,6 +17,8 @@ int access_list(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
 int nhrp_show(int argc, char *argv[]);
 int nhrp_flush(int argc, char *argv[]);
+int config_apply(int argc, char *argv[]);
+int config_show(int argc, char *argv[]);
 
 /* The command-line halves of the commands above, for the unit tests */
 struct fv_template;

@@ -8,6 +8,7 @@
 #include "print.h"
 #include "shaper.h"
 #include "subcommands.h"
+#include "template.h"
 
 static int parse_mtu(const char *arg, void *model)
 {
@@ -204,7 +205,7 @@ static const struct keyword kw_access_group = {
 	DEFAULT_SHAPER
 };
 
-static const struct keyword *const set_keywords[] = {
+const struct keyword *const template_keywords[] = {
 	&kw_mtu, &kw_underlay, &kw_source, &kw_local, &kw_key,
 	&kw_nhrp_network_id, &kw_nhrp_redirect, &kw_nhrp_redirect_interval,
 	&kw_unprotected, &kw_prefix,
@@ -223,7 +224,7 @@ int template_set_parse(int argc, char *argv[], struct fv_template *t)
 
 	memset(t, 0, sizeof(*t));
 	ret = check_ifname(argv[0]) ?:
-	      parse_keywords(argc - 1, argv + 1, set_keywords, t);
+	      parse_keywords(argc - 1, argv + 1, template_keywords, t);
 	mark_nest(&t->present, FLEXVPN_TMPL_A_SHAPER, t->shaper.present);
 	return ret;
 }
@@ -250,7 +251,7 @@ static const struct keyword kw_group_rate = {
 static const struct keyword kw_group_ceil = {
 	"ceil", RATE_OR_NONE, parse_group_ceil, 0
 };
-static const struct keyword *const group_keywords[] = {
+const struct keyword *const group_keywords[] = {
 	&kw_group_rate, &kw_group_ceil, NULL
 };
 
