@@ -180,7 +180,8 @@ struct flexvpn_group {
  * @overhead: ESP bytes counted per packet (READ_ONCE in the data path)
  * @dflt: settings new access devices get (RTNL)
  * @groups: struct flexvpn_group (RTNL and @lock)
- * @nr_groups: length of @groups (RTNL)
+ * @nr_groups: length of @groups, at most FLEXVPN_SHAPER_GROUPS_MAX (RTNL;
+ *	WRITE_ONCE, for the link message size estimated under RCU)
  * @active: devices whose rate the allocator sets (struct flexvpn_shaper)
  * @nr_tracked: how many are on @active
  * @timer: the allocator, every FLEXVPN_SHAPER_PERIOD_NS while @active is not

@@ -41,6 +41,11 @@
 #define FLEXVPN_MTU_MIN			68	/* IPv4's minimum */
 #define FLEXVPN_MTU_MAX			65455	/* 65535 less the outer headers */
 #define FLEXVPN_GROUP_MAXLEN		15	/* shaper group name, without the NUL */
+/*
+ * Shaper groups per template: a template with every group's counters must
+ * fit one message of a dump (32 KiB), and IFLA_INFO_DATA one attribute.
+ */
+#define FLEXVPN_SHAPER_GROUPS_MAX	128
 #define FLEXVPN_SHAPER_RATE_MIN		8ULL		/* bit/s: one byte a second */
 #define FLEXVPN_SHAPER_RATE_MAX		10000000000000ULL	/* bit/s: 10 Tbit/s */
 #define FLEXVPN_SHAPER_QLEN_DEFAULT	128	/* packets */
@@ -198,7 +203,8 @@ enum flexvpn_key_mode {
  *	new access devices get when ACCESS_NEW does not say
  * @FLEXVPN_TMPL_A_SHAPER_GROUP: nest, enum flexvpn_group_attr. In
  *	TEMPLATE_SET: create, change or delete (FLEXVPN_GROUP_A_DELETE) one
- *	shaper group; in replies: one per group
+ *	shaper group, at most FLEXVPN_SHAPER_GROUPS_MAX per template; in
+ *	replies: one per group
  * @FLEXVPN_TMPL_A_SHAPER_STATS: nest, enum flexvpn_shaper_stats_attr, read
  *	only: the parent level (sums over the template's shaped devices)
  * @FLEXVPN_TMPL_A_PAD: padding for 64-bit attributes
