@@ -22,6 +22,28 @@
  * Rejections carry an extended-ack message saying what is wrong.
  *
  * Attribute numbers and command numbers are append-only.
+ *
+ * The link kinds' own view (`ip -d link show`): RTM_GETLINK answers and
+ * RTM_NEWLINK notifications of both kinds carry IFLA_LINKINFO with
+ * IFLA_INFO_DATA, whose attributes are those of enum flexvpn_template_attr
+ * (a vtemplate) or enum flexvpn_access_attr (a vaccess), encoded as in the
+ * family's replies, with these differences:
+ *
+ *  - the device's own ifindex and name (FLEXVPN_TMPL_A_IFINDEX/IFNAME,
+ *    FLEXVPN_ACCESS_A_IFINDEX/IFNAME) are left out: the link message has
+ *    them;
+ *  - counters are left out (FLEXVPN_ACCESS_A_STATS, the *_SHAPER_STATS and
+ *    FLEXVPN_GROUP_A_STATS): link info is built for every dump of every
+ *    device and for every notification, where summing a template's
+ *    devices would cost what nobody asked for; the packet counters are in
+ *    IFLA_STATS64 (`ip -s link`), the rest in the family's replies;
+ *  - a template's FLEXVPN_TMPL_A_SHAPER_GROUP attributes are followed by
+ *    FLEXVPN_TMPL_A_NAME_PREFIX and FLEXVPN_TMPL_A_ACCESS_COUNT. iproute2
+ *    hands a link plugin only the first attribute of each type; the run of
+ *    groups lies between those it has.
+ *
+ * Settings are changed through the family only: RTM_NEWLINK with
+ * IFLA_INFO_DATA is refused (EOPNOTSUPP).
  */
 #ifndef _UAPI_LINUX_FLEXVPN_H
 #define _UAPI_LINUX_FLEXVPN_H
