@@ -7,7 +7,8 @@
 #   make check      tools/check.sh: dependencies, build, host unit tests, the
 #                   selftests in a guest per kernel; ends "N passed, N failed"
 #   make demo       tools/demo.sh in a guest booting the 6.1 kernel
-#   make install    the module (for the running kernel), the tool and the
+#   make install    the module (for the running kernel), the tool, the
+#                   iproute2 link plugins (`ip -d link show`) and the
 #                   charon plugin with its flexvpn.conf; DESTDIR honoured
 #   make uninstall  removes what make install put there
 #   make bench      the benchmarks (tools/bench/run.sh, docs/benchmarks.md)
@@ -59,6 +60,7 @@ uninstall:
 	rm -f $(MODDIR)/flexvpn.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	rm -f $(DESTDIR)/usr/sbin/flexvpn $(DESTDIR)/usr/share/man/man8/flexvpn.8
+	@$(MAKE) -C $(TOP)/userspace uninstall-iplink
 	@$(MAKE) -C $(TOP)/userspace/plugin uninstall
 
 # vachurn creates thousands of access devices from one netlink socket: the
