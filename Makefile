@@ -16,7 +16,9 @@
 #
 # KVERS="KVER..." chooses the kernels (default: build/kernels, written by
 # tools/deps.sh: Debian's newest installed 6.1 and 6.12). TESTS="NAME..."
-# limits `make check` to some selftests.
+# limits `make check` to some selftests. FLEXVPN_VERSION=V sets the version
+# the module, the tool and the plugin carry (default: VERSION, plus git's
+# commit when built from a clone; tools/version.sh).
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
