@@ -475,8 +475,8 @@ unsigned int flexvpn_redirect_hook(void *priv, struct sk_buff *skb,
 /**
  * enum flexvpn_nlmsg_view - which attributes describe a device (nlmsg.c)
  * @FLEXVPN_NLMSG_REPLY: the family's replies and events: everything
- * @FLEXVPN_NLMSG_LINKINFO: IFLA_INFO_DATA: settings and state; neither the
- *	device's own ifindex and name nor counters
+ * @FLEXVPN_NLMSG_LINKINFO: IFLA_INFO_DATA: settings and state; not the
+ *	device's own ifindex and name, the peer's identity or counters
  */
 enum flexvpn_nlmsg_view {
 	FLEXVPN_NLMSG_REPLY,

@@ -5,9 +5,9 @@
  * and how much room that takes. Two views share this code: the generic
  * netlink family's replies and events (netlink.c) carry everything; the
  * link kinds' IFLA_INFO_DATA (`ip -d link show`, template.c and access.c)
- * carries the settings and the state, but neither the device's own ifindex
- * and name, which the link message has, nor counters (uapi/linux/flexvpn.h
- * says why).
+ * carries the settings and the state, but not the device's own ifindex and
+ * name, which the link message has, nor the peer's identity and counters
+ * (uapi/linux/flexvpn.h says why).
  *
  * Filling runs under RTNL; the size functions may also run under RCU alone
  * (rtnetlink sizes its dump buffers so, in rtnl_calcit()), so they read
@@ -334,12 +334,12 @@ size_t flexvpn_nlmsg_access_size(const struct flexvpn_access *va,
 	       nla_total_size(IFNAMSIZ) +		/* template name */
 	       2 * nla_total_size(sizeof(struct in6_addr)) +
 	       nla_total_size(sizeof(u32)) +		/* key */
-	       nla_total_size(FLEXVPN_PEER_ID_MAXLEN + 1) +
 	       nla_total_size_64bit(sizeof(u64)) +	/* owner */
 	       flexvpn_nlmsg_shaper_cfg_size();
 	if (view == FLEXVPN_NLMSG_REPLY)
 		size += nla_total_size(sizeof(u32)) +	/* ifindex */
 			nla_total_size(IFNAMSIZ) +
+			nla_total_size(FLEXVPN_PEER_ID_MAXLEN + 1) +
 			flexvpn_nlmsg_stats_size() +
 			flexvpn_nlmsg_shaper_stats_size();
 	return size;
@@ -370,7 +370,8 @@ int flexvpn_nlmsg_put_access(struct sk_buff *skb, struct flexvpn_access *va,
 	    flexvpn_nlmsg_put_addrs(skb, &ep->key) ||
 	    (ep->key.has_key &&
 	     nla_put_u32(skb, FLEXVPN_ACCESS_A_GRE_KEY, ntohl(ep->key.key))) ||
-	    (va->peer_id &&
+	    /* see the uapi: link info goes to every reader and listener */
+	    (reply && va->peer_id &&
 	     nla_put_string(skb, FLEXVPN_ACCESS_A_PEER_ID, va->peer_id)) ||
 	    nla_put_u64_64bit(skb, FLEXVPN_ACCESS_A_OWNER, va->owner,
 			      FLEXVPN_ACCESS_A_PAD) ||

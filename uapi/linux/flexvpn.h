@@ -32,6 +32,12 @@
  *  - the device's own ifindex and name (FLEXVPN_TMPL_A_IFINDEX/IFNAME,
  *    FLEXVPN_ACCESS_A_IFINDEX/IFNAME) are left out: the link message has
  *    them;
+ *  - the peer's identity (FLEXVPN_ACCESS_A_PEER_ID) is left out: any
+ *    process of the namespace may read link info and listen to its
+ *    notifications, while the family, like its events, answers
+ *    administrators only, and an IKE identity names a site or a person.
+ *    The outer addresses and the GRE key are there, as ip_gre shows its
+ *    own;
  *  - counters are left out (FLEXVPN_ACCESS_A_STATS, the *_SHAPER_STATS and
  *    FLEXVPN_GROUP_A_STATS): link info is built for every dump of every
  *    device and for every notification, where summing a template's

@@ -46,8 +46,8 @@ void json_key(struct json *j, const char *key)
 }
 
 /*
- * ip's own string writer passes control characters through, which a peer
- * identity may hold: the tool's quoting, written as a raw value instead
+ * ip's own string writer passes control characters through, which a
+ * device name may hold: the tool's quoting, written as a raw value instead
  */
 void json_string(struct json *j, const char *s)
 {

@@ -10,8 +10,8 @@
  * decoder and printers do the work: the details read as `flexvpn -j
  * template show` / `access show` does, less what the link message already
  * has (the name) and what the kernel keeps out of IFLA_INFO_DATA (the
- * counters). Settings are not parsed here: `flexvpn template set` changes
- * them.
+ * peer's identity, the counters). Settings are not parsed here: `flexvpn
+ * template set` changes them.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>

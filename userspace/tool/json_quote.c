@@ -2,7 +2,7 @@
 /*
  * A JSON string, quoted and escaped: shared by the tool's JSON writer
  * (json.c) and the iproute2 link plugins' (userspace/iplink/ipjson.c),
- * whose host writer would pass control characters through.
+ * as ip's own writer would pass control characters through.
  */
 #include "json.h"
 

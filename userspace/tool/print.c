@@ -628,14 +628,20 @@ static void print_access_routes(struct out *o, const struct fv_access *a)
 		out_word(o, "none");
 }
 
-/* An absent key or peer-id is a fact ("none"), not a missing field */
-static void print_access_ids(struct out *o, const struct fv_access *a)
+/*
+ * An absent key or peer-id is a fact ("none"), not a missing field; link
+ * info never has the peer-id (@peer false), which is not "none"
+ */
+static void print_access_ids(struct out *o, const struct fv_access *a,
+			     bool peer)
 {
 	if (has(a->present, FLEXVPN_ACCESS_A_GRE_KEY))
 		out_u64(o, "key", "key", a->key);
 	else
 		out_str(o, "key", "key", NULL);
-	out_str(o, "peer-id", "peer_id", *a->peer_id ? a->peer_id : NULL);
+	if (peer)
+		out_str(o, "peer-id", "peer_id",
+			*a->peer_id ? a->peer_id : NULL);
 	if (has(a->present, FLEXVPN_ACCESS_A_OWNER))
 		print_owner(o, a->owner);
 }
@@ -686,8 +692,9 @@ static void print_access_shaper(struct out *o, const struct fv_access *a)
 	}
 }
 
-/* Its template, outer addresses, key, peer and owner */
-static void print_access_tunnel(struct out *o, const struct fv_access *a)
+/* Its template, outer addresses, key, peer (when @peer) and owner */
+static void print_access_tunnel(struct out *o, const struct fv_access *a,
+				bool peer)
 {
 	uint32_t p = a->present;
 
@@ -696,17 +703,18 @@ static void print_access_tunnel(struct out *o, const struct fv_access *a)
 	       FLEXVPN_ACCESS_A_REMOTE_IPV6);
 	out_ip(o, "local", &a->local, p, FLEXVPN_ACCESS_A_LOCAL_IPV4,
 	       FLEXVPN_ACCESS_A_LOCAL_IPV6);
-	print_access_ids(o, a);
+	print_access_ids(o, a, peer);
 }
 
 /*
  * What `ip -d link show` prints of a vaccess (the iproute2 plugin,
- * userspace/iplink/): `access show` less the name, the counters and the
- * routes, which the kernel's IFLA_INFO_DATA does not carry.
+ * userspace/iplink/): `access show` less the name, the peer-id, the
+ * counters and the routes, which the kernel's IFLA_INFO_DATA does not
+ * carry.
  */
 void print_access_settings(struct out *o, const struct fv_access *a)
 {
-	print_access_tunnel(o, a);
+	print_access_tunnel(o, a, false);
 	print_access_shaper(o, a);
 }
 
@@ -724,7 +732,7 @@ void print_access(struct out *o, const struct fv_access *a,
 	if (event)
 		out_str(o, NULL, "event", event);
 	out_str(o, NULL, "ifname", access_name(a, name));
-	print_access_tunnel(o, a);
+	print_access_tunnel(o, a, true);
 	if (stats && has(p, FLEXVPN_ACCESS_A_STATS))
 		print_stats(o, a->stats);
 	if (stats && a->routes)
