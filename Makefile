@@ -8,7 +8,8 @@
 #                   selftests in a guest per kernel; ends "N passed, N failed"
 #   make demo       tools/demo.sh in a guest booting the 6.1 kernel
 #   make install    the module (for the running kernel), the tool (with its
-#                   man page, bash completion and flexvpn.service) and the
+#                   man page, bash completion and flexvpn.service), the
+#                   iproute2 link plugins (`ip -d link show`) and the
 #                   charon plugin with its flexvpn.conf; DESTDIR honoured
 #   make uninstall  removes what make install put there
 #   make bench      the benchmarks (tools/bench/run.sh, docs/benchmarks.md)
@@ -18,7 +19,9 @@
 #
 # KVERS="KVER..." chooses the kernels (default: build/kernels, written by
 # tools/deps.sh: Debian's newest installed 6.1 and 6.12). TESTS="NAME..."
-# limits `make check` to some selftests.
+# limits `make check` to some selftests. FLEXVPN_VERSION=V sets the version
+# the module, the tool and the plugin carry (default: VERSION, plus git's
+# commit when built from a clone; tools/version.sh).
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build

@@ -392,10 +392,26 @@ static void flexvpn_access_dellink(struct net_device *dev,
 	flexvpn_access_queue_delete(netdev_priv(dev), kill);
 }
 
+/* IFLA_INFO_DATA of RTM_GETLINK and RTM_NEWLINK notifications */
+static size_t flexvpn_access_get_size(const struct net_device *dev)
+{
+	return flexvpn_nlmsg_access_size(netdev_priv(dev),
+					 FLEXVPN_NLMSG_LINKINFO);
+}
+
+static int flexvpn_access_fill_info(struct sk_buff *skb,
+				    const struct net_device *dev)
+{
+	return flexvpn_nlmsg_put_access(skb, netdev_priv(dev),
+					FLEXVPN_NLMSG_LINKINFO);
+}
+
 struct rtnl_link_ops flexvpn_access_link_ops __read_mostly = {
 	.kind = FLEXVPN_ACCESS_KIND,
 	.priv_size = sizeof(struct flexvpn_access),
 	.setup = flexvpn_access_setup,
 	.validate = flexvpn_access_validate,
 	.dellink = flexvpn_access_dellink,
+	.get_size = flexvpn_access_get_size,
+	.fill_info = flexvpn_access_fill_info,
 };

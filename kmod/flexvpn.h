@@ -180,7 +180,8 @@ struct flexvpn_group {
  * @overhead: ESP bytes counted per packet (READ_ONCE in the data path)
  * @dflt: settings new access devices get (RTNL)
  * @groups: struct flexvpn_group (RTNL and @lock)
- * @nr_groups: length of @groups (RTNL)
+ * @nr_groups: length of @groups, at most FLEXVPN_SHAPER_GROUPS_MAX (RTNL;
+ *	WRITE_ONCE, for the link message size estimated under RCU)
  * @active: devices whose rate the allocator sets (struct flexvpn_shaper)
  * @nr_tracked: how many are on @active
  * @timer: the allocator, every FLEXVPN_SHAPER_PERIOD_NS while @active is not
@@ -470,6 +471,32 @@ void flexvpn_rcv_hooks_put(struct flexvpn_net *fn);
 struct nf_hook_state;
 unsigned int flexvpn_redirect_hook(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state);
+
+/**
+ * enum flexvpn_nlmsg_view - which attributes describe a device (nlmsg.c)
+ * @FLEXVPN_NLMSG_REPLY: the family's replies and events: everything
+ * @FLEXVPN_NLMSG_LINKINFO: IFLA_INFO_DATA: settings and state; not the
+ *	device's own ifindex and name, the peer's identity or counters
+ */
+enum flexvpn_nlmsg_view {
+	FLEXVPN_NLMSG_REPLY,
+	FLEXVPN_NLMSG_LINKINFO,
+};
+
+/* nlmsg.c */
+int flexvpn_nlmsg_put_addr_pair(struct sk_buff *skb, u16 family,
+				const struct in6_addr *a,
+				const struct in6_addr *b,
+				const int attr4[2], const int attr6[2]);
+size_t flexvpn_nlmsg_access_size(const struct flexvpn_access *va,
+				 enum flexvpn_nlmsg_view view);
+int flexvpn_nlmsg_put_access(struct sk_buff *skb, struct flexvpn_access *va,
+			     enum flexvpn_nlmsg_view view);
+size_t flexvpn_nlmsg_template_size(const struct flexvpn_template *tmpl,
+				   enum flexvpn_nlmsg_view view);
+int flexvpn_nlmsg_put_template(struct sk_buff *skb,
+			       struct flexvpn_template *tmpl,
+			       enum flexvpn_nlmsg_view view);
 
 /* netlink.c */
 void flexvpn_nl_notify_access(struct flexvpn_access *va, u8 cmd);

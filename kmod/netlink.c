@@ -94,342 +94,55 @@ static struct flexvpn_access *flexvpn_nl_access(struct genl_info *info)
 
 /* ---- messages ---- */
 
-static int flexvpn_nl_put_stats(struct sk_buff *skb, struct flexvpn_access *va)
+/*
+ * A reply or event: the genl header and the object's nest (@attr,
+ * FLEXVPN_A_TEMPLATE or FLEXVPN_A_ACCESS), whose attributes nlmsg.c writes;
+ * the same code fills the link kinds' IFLA_INFO_DATA.
+ */
+static int flexvpn_nl_fill(struct sk_buff *skb, int attr, void *obj,
+			   u32 portid, u32 seq, int flags, u8 cmd)
 {
-	struct rtnl_link_stats64 s = {};
 	struct nlattr *nest;
-	static const struct {
-		int attr;
-		enum flexvpn_drop why;
-	} drops[] = {
-		{ FLEXVPN_STATS_A_RX_UNPROTECTED, FLEXVPN_DROP_RX_UNPROTECTED },
-		{ FLEXVPN_STATS_A_RX_POLICY, FLEXVPN_DROP_RX_POLICY },
-		{ FLEXVPN_STATS_A_RX_INVALID, FLEXVPN_DROP_RX_INVALID },
-		{ FLEXVPN_STATS_A_TX_NO_ROUTE, FLEXVPN_DROP_TX_NO_ROUTE },
-		{ FLEXVPN_STATS_A_TX_TOO_BIG, FLEXVPN_DROP_TX_TOO_BIG },
-		{ FLEXVPN_STATS_A_TX_INVALID, FLEXVPN_DROP_TX_INVALID },
-		{ FLEXVPN_STATS_A_TX_UNPROTECTED, FLEXVPN_DROP_TX_UNPROTECTED },
-	};
-	int i;
+	void *hdr;
+	int ret;
 
-	dev_fetch_sw_netstats(&s, va->dev->tstats);
-	nest = nla_nest_start(skb, FLEXVPN_ACCESS_A_STATS);
-	if (!nest)
+	hdr = genlmsg_put(skb, portid, seq, &flexvpn_nl_family, flags, cmd);
+	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, FLEXVPN_STATS_A_RX_PACKETS, s.rx_packets,
-			      FLEXVPN_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLEXVPN_STATS_A_RX_BYTES, s.rx_bytes,
-			      FLEXVPN_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLEXVPN_STATS_A_TX_PACKETS, s.tx_packets,
-			      FLEXVPN_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLEXVPN_STATS_A_TX_BYTES, s.tx_bytes,
-			      FLEXVPN_STATS_A_PAD))
-		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(drops); i++) {
-		if (nla_put_u64_64bit(skb, drops[i].attr,
-				      atomic_long_read(&va->drops[drops[i].why]),
-				      FLEXVPN_STATS_A_PAD))
-			return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int flexvpn_nl_put_shaper_stats(struct sk_buff *skb, int attr,
-				       const struct flexvpn_shaper_counters *c,
-				       u64 backlog_pkts, u64 backlog_bytes,
-				       u64 rate_now)
-{
-	const struct {
-		int attr;
-		u64 val;
-	} v[] = {
-		{ FLEXVPN_SHAPER_STATS_A_PACKETS, c->packets },
-		{ FLEXVPN_SHAPER_STATS_A_BYTES, c->bytes },
-		{ FLEXVPN_SHAPER_STATS_A_DROPPED, c->dropped },
-		{ FLEXVPN_SHAPER_STATS_A_OVERLIMITS, c->overlimits },
-		{ FLEXVPN_SHAPER_STATS_A_BACKLOG_PACKETS, backlog_pkts },
-		{ FLEXVPN_SHAPER_STATS_A_BACKLOG_BYTES, backlog_bytes },
-		{ FLEXVPN_SHAPER_STATS_A_BORROWED, c->borrowed },
-		{ FLEXVPN_SHAPER_STATS_A_RATE_NOW, rate_now },
-		{ FLEXVPN_SHAPER_STATS_A_STALLED_NS, c->stalled_ns },
-	};
-	struct nlattr *nest;
-	int i;
-
 	nest = nla_nest_start(skb, attr);
 	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(v); i++) {
-		if (nla_put_u64_64bit(skb, v[i].attr, v[i].val,
-				      FLEXVPN_SHAPER_STATS_A_PAD))
-			return -EMSGSIZE;
+		ret = -EMSGSIZE;
+	else if (attr == FLEXVPN_A_TEMPLATE)
+		ret = flexvpn_nlmsg_put_template(skb, obj, FLEXVPN_NLMSG_REPLY);
+	else
+		ret = flexvpn_nlmsg_put_access(skb, obj, FLEXVPN_NLMSG_REPLY);
+	if (ret) {
+		genlmsg_cancel(skb, hdr);
+		return ret;
 	}
 	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
 	return 0;
-}
-
-static void flexvpn_nl_add_counters(struct flexvpn_shaper_counters *sum,
-				    const struct flexvpn_shaper_counters *c)
-{
-	sum->packets += c->packets;
-	sum->bytes += c->bytes;
-	sum->dropped += c->dropped;
-	sum->overlimits += c->overlimits;
-	sum->borrowed += c->borrowed;
-	sum->stalled_ns += c->stalled_ns;
-}
-
-static int flexvpn_nl_put_shaper_cfg(struct sk_buff *skb, int attr,
-				     const struct flexvpn_shaper_cfg *cfg)
-{
-	struct nlattr *nest = nla_nest_start(skb, attr);
-
-	if (!nest ||
-	    nla_put_u64_64bit(skb, FLEXVPN_SHAPER_A_RATE, cfg->rate,
-			      FLEXVPN_SHAPER_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLEXVPN_SHAPER_A_CEIL, cfg->ceil,
-			      FLEXVPN_SHAPER_A_PAD) ||
-	    nla_put_u32(skb, FLEXVPN_SHAPER_A_BURST, cfg->burst) ||
-	    nla_put_u32(skb, FLEXVPN_SHAPER_A_QLEN, cfg->qlen) ||
-	    nla_put_string(skb, FLEXVPN_SHAPER_A_GROUP, cfg->group))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/* A shaped device's settings as they apply (automatic values resolved)
- * and its counters.
- */
-static int flexvpn_nl_put_access_shaper(struct sk_buff *skb,
-					struct flexvpn_access *va)
-{
-	struct flexvpn_shaper *s = &va->shaper;
-	struct flexvpn_shaper_counters c;
-	struct flexvpn_shaper_cfg cfg;
-	u64 bp, bb;
-
-	if (!s->on) {
-		/* "not shaped" is said, not left out */
-		memset(&cfg, 0, sizeof(cfg));
-		return flexvpn_nl_put_shaper_cfg(skb, FLEXVPN_ACCESS_A_SHAPER,
-						 &cfg);
-	}
-	cfg = s->cfg;
-	cfg.rate = s->rate * 8;
-	cfg.ceil = s->ceil * 8;
-	cfg.burst = s->burst;
-	cfg.qlen = s->qlen;
-	flexvpn_shaper_read(s, &c, &bp, &bb);
-	return flexvpn_nl_put_shaper_cfg(skb, FLEXVPN_ACCESS_A_SHAPER, &cfg) ||
-	       flexvpn_nl_put_shaper_stats(skb, FLEXVPN_ACCESS_A_SHAPER_STATS,
-					   &c, bp, bb,
-					   READ_ONCE(s->allowed) * 8);
-}
-
-/* What a parent level's counters say: sums over its shaped devices. */
-struct flexvpn_nl_shaper_sum {
-	struct flexvpn_shaper_counters c;
-	u64 backlog_pkts;
-	u64 backlog_bytes;
-	u64 rate_now;		/* bytes/s */
-};
-
-/* Adds up @tmpl's shaped devices, those of group @g only unless @all. */
-static void flexvpn_nl_sum_shapers(struct flexvpn_template *tmpl,
-				   const struct flexvpn_group *g, bool all,
-				   struct flexvpn_nl_shaper_sum *sum)
-{
-	struct flexvpn_shaper_counters c;
-	struct flexvpn_access *va;
-	u64 p, b;
-
-	list_for_each_entry(va, &tmpl->access_list, node) {
-		if (!va->shaper.on || (!all && va->shaper.group != g))
-			continue;
-		flexvpn_shaper_read(&va->shaper, &c, &p, &b);
-		flexvpn_nl_add_counters(&sum->c, &c);
-		sum->backlog_pkts += p;
-		sum->backlog_bytes += b;
-		sum->rate_now += READ_ONCE(va->shaper.allowed);
-	}
-}
-
-/* The parent level's and each group's settings and counters. */
-static int flexvpn_nl_put_template_shaper(struct sk_buff *skb,
-					  struct flexvpn_template *tmpl)
-{
-	struct flexvpn_shaper_root *root = &tmpl->shaper;
-	struct flexvpn_nl_shaper_sum sum = { .c = root->gone };
-	struct flexvpn_group *g;
-	struct nlattr *nest;
-
-	flexvpn_nl_sum_shapers(tmpl, NULL, true, &sum);
-	if (root->rate)
-		sum.rate_now = min(sum.rate_now, root->rate);
-	if (nla_put_u64_64bit(skb, FLEXVPN_TMPL_A_SHAPER_RATE, root->rate * 8,
-			      FLEXVPN_TMPL_A_PAD) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_SHAPER_OVERHEAD, root->overhead) ||
-	    flexvpn_nl_put_shaper_cfg(skb, FLEXVPN_TMPL_A_SHAPER, &root->dflt) ||
-	    flexvpn_nl_put_shaper_stats(skb, FLEXVPN_TMPL_A_SHAPER_STATS, &sum.c,
-					sum.backlog_pkts, sum.backlog_bytes,
-					sum.rate_now * 8))
-		return -EMSGSIZE;
-
-	list_for_each_entry(g, &root->groups, node) {
-		memset(&sum, 0, sizeof(sum));
-		sum.c = g->gone;
-		flexvpn_nl_sum_shapers(tmpl, g, false, &sum);
-		nest = nla_nest_start(skb, FLEXVPN_TMPL_A_SHAPER_GROUP);
-		if (!nest ||
-		    nla_put_string(skb, FLEXVPN_GROUP_A_NAME, g->name) ||
-		    nla_put_u64_64bit(skb, FLEXVPN_GROUP_A_RATE, g->rate * 8,
-				      FLEXVPN_GROUP_A_PAD) ||
-		    nla_put_u64_64bit(skb, FLEXVPN_GROUP_A_CEIL, g->ceil * 8,
-				      FLEXVPN_GROUP_A_PAD) ||
-		    nla_put_u32(skb, FLEXVPN_GROUP_A_MEMBERS, g->members) ||
-		    flexvpn_nl_put_shaper_stats(skb, FLEXVPN_GROUP_A_STATS,
-						&sum.c, sum.backlog_pkts,
-						sum.backlog_bytes,
-						min(sum.rate_now, g->ceil) * 8))
-			return -EMSGSIZE;
-		nla_nest_end(skb, nest);
-	}
-	return 0;
-}
-
-/*
- * Two addresses of one family (IPv4 in the first 4 bytes), as the attributes
- * of that family: @attr4[0] and @attr4[1], or @attr6[0] and @attr6[1].
- */
-static int flexvpn_nl_put_addr_pair(struct sk_buff *skb, u16 family,
-				    const struct in6_addr *a,
-				    const struct in6_addr *b,
-				    const int attr4[2], const int attr6[2])
-{
-	if (family == AF_INET)
-		return nla_put_in_addr(skb, attr4[0], a->s6_addr32[0]) ||
-		       nla_put_in_addr(skb, attr4[1], b->s6_addr32[0]);
-	return nla_put_in6_addr(skb, attr6[0], a) ||
-	       nla_put_in6_addr(skb, attr6[1], b);
-}
-
-static int flexvpn_nl_put_addrs(struct sk_buff *skb,
-				const struct flexvpn_ep_key *key)
-{
-	static const int a4[2] = { FLEXVPN_ACCESS_A_LOCAL_IPV4,
-				   FLEXVPN_ACCESS_A_REMOTE_IPV4 };
-	static const int a6[2] = { FLEXVPN_ACCESS_A_LOCAL_IPV6,
-				   FLEXVPN_ACCESS_A_REMOTE_IPV6 };
-
-	return flexvpn_nl_put_addr_pair(skb, key->family, &key->local,
-					&key->remote, a4, a6);
 }
 
 static int flexvpn_nl_fill_access(struct sk_buff *skb, struct flexvpn_access *va,
 				  u32 portid, u32 seq, int flags, u8 cmd)
 {
-	const struct flexvpn_endpoint *ep = rtnl_dereference(va->ep);
-	struct nlattr *nest;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &flexvpn_nl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	nest = nla_nest_start(skb, FLEXVPN_A_ACCESS);
-	if (!nest)
-		goto cancel;
-	if (nla_put_u32(skb, FLEXVPN_ACCESS_A_IFINDEX, va->dev->ifindex) ||
-	    nla_put_string(skb, FLEXVPN_ACCESS_A_IFNAME, va->dev->name) ||
-	    nla_put_u32(skb, FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX,
-			va->tmpl->dev->ifindex) ||
-	    nla_put_string(skb, FLEXVPN_ACCESS_A_TEMPLATE_IFNAME,
-			   va->tmpl->dev->name) ||
-	    flexvpn_nl_put_addrs(skb, &ep->key) ||
-	    (ep->key.has_key &&
-	     nla_put_u32(skb, FLEXVPN_ACCESS_A_GRE_KEY, ntohl(ep->key.key))) ||
-	    (va->peer_id &&
-	     nla_put_string(skb, FLEXVPN_ACCESS_A_PEER_ID, va->peer_id)) ||
-	    nla_put_u64_64bit(skb, FLEXVPN_ACCESS_A_OWNER, va->owner,
-			      FLEXVPN_ACCESS_A_PAD) ||
-	    flexvpn_nl_put_stats(skb, va) ||
-	    flexvpn_nl_put_access_shaper(skb, va))
-		goto cancel;
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return flexvpn_nl_fill(skb, FLEXVPN_A_ACCESS, va, portid, seq, flags,
+			       cmd);
 }
 
 static size_t flexvpn_nl_access_size(const struct flexvpn_access *va)
 {
-	return nla_total_size(0) +				/* nest */
-	       3 * nla_total_size(sizeof(u32)) +		/* ifindexes, key */
-	       2 * nla_total_size(IFNAMSIZ) +
-	       2 * nla_total_size(sizeof(struct in6_addr)) +
-	       (va->peer_id ? nla_total_size(strlen(va->peer_id) + 1) : 0) +
-	       nla_total_size_64bit(sizeof(u64)) +		/* owner */
-	       nla_total_size(0) +				/* stats */
-	       (FLEXVPN_STATS_A_MAX - 1) * nla_total_size_64bit(sizeof(u64)) +
-	       nla_total_size(0) +				/* shaper */
-	       2 * nla_total_size_64bit(sizeof(u64)) +
-	       2 * nla_total_size(sizeof(u32)) +
-	       nla_total_size(FLEXVPN_GROUP_MAXLEN + 1) +
-	       nla_total_size(0) +				/* its stats */
-	       (FLEXVPN_SHAPER_STATS_A_MAX - 1) * nla_total_size_64bit(sizeof(u64));
+	return nla_total_size(flexvpn_nlmsg_access_size(va, FLEXVPN_NLMSG_REPLY));
 }
 
 static int flexvpn_nl_fill_template(struct sk_buff *skb,
 				    struct flexvpn_template *tmpl,
 				    u32 portid, u32 seq, int flags, u8 cmd)
 {
-	struct net_device *dev = tmpl->dev;
-	struct nlattr *nest;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &flexvpn_nl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	nest = nla_nest_start(skb, FLEXVPN_A_TEMPLATE);
-	if (!nest)
-		goto cancel;
-	if (nla_put_u32(skb, FLEXVPN_TMPL_A_IFINDEX, dev->ifindex) ||
-	    nla_put_string(skb, FLEXVPN_TMPL_A_IFNAME, dev->name) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_MTU, tmpl->mtu) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_MTU_EFFECTIVE, dev->mtu) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_UNDERLAY_IFINDEX,
-			tmpl->underlay_ifindex) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_SOURCE_IFINDEX,
-			tmpl->source_ifindex) ||
-	    (tmpl->local4 &&
-	     nla_put_in_addr(skb, FLEXVPN_TMPL_A_LOCAL_IPV4, tmpl->local4)) ||
-	    (!ipv6_addr_any(&tmpl->local6) &&
-	     nla_put_in6_addr(skb, FLEXVPN_TMPL_A_LOCAL_IPV6, &tmpl->local6)) ||
-	    nla_put_u8(skb, FLEXVPN_TMPL_A_GRE_KEY_MODE, tmpl->key_mode) ||
-	    (tmpl->key_mode == FLEXVPN_KEY_FIXED &&
-	     nla_put_u32(skb, FLEXVPN_TMPL_A_GRE_KEY, ntohl(tmpl->key))) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_NHRP_NETWORK_ID,
-			READ_ONCE(tmpl->nhrp_network_id)) ||
-	    nla_put_u8(skb, FLEXVPN_TMPL_A_NHRP_REDIRECT,
-		       READ_ONCE(tmpl->nhrp_redirect)) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL,
-			READ_ONCE(tmpl->nhrp_redirect_interval)) ||
-	    nla_put_u8(skb, FLEXVPN_TMPL_A_ALLOW_UNPROTECTED,
-		       READ_ONCE(tmpl->allow_unprotected)) ||
-	    nla_put_string(skb, FLEXVPN_TMPL_A_NAME_PREFIX, tmpl->prefix) ||
-	    nla_put_u32(skb, FLEXVPN_TMPL_A_ACCESS_COUNT, tmpl->nr_access) ||
-	    flexvpn_nl_put_template_shaper(skb, tmpl))
-		goto cancel;
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return flexvpn_nl_fill(skb, FLEXVPN_A_TEMPLATE, tmpl, portid, seq,
+			       flags, cmd);
 }
 
 /**
@@ -477,8 +190,8 @@ static int flexvpn_nl_put_redirect_addrs(struct sk_buff *skb,
 	static const int a6[2] = { FLEXVPN_REDIRECT_A_SRC_IPV6,
 				   FLEXVPN_REDIRECT_A_DST_IPV6 };
 
-	return flexvpn_nl_put_addr_pair(skb, ev->family, &ev->src, &ev->dst,
-					a4, a6);
+	return flexvpn_nlmsg_put_addr_pair(skb, ev->family, &ev->src, &ev->dst,
+					   a4, a6);
 }
 
 /**
@@ -537,17 +250,20 @@ free:
 int flexvpn_nl_template_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct flexvpn_template *tmpl;
-	struct sk_buff *msg;
+	struct sk_buff *msg = NULL;
 	int ret;
 
-	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	rtnl_lock();
 	tmpl = flexvpn_nl_template(info);
-	if (IS_ERR(tmpl))
-		ret = PTR_ERR(tmpl);
-	else
+	ret = PTR_ERR_OR_ZERO(tmpl);
+	/* sized under RTNL: many shaper groups outgrow NLMSG_GOODSIZE */
+	if (!ret) {
+		msg = genlmsg_new(nla_total_size(flexvpn_nlmsg_template_size(tmpl,
+						 FLEXVPN_NLMSG_REPLY)),
+				  GFP_KERNEL);
+		ret = msg ? 0 : -ENOMEM;
+	}
+	if (!ret)
 		ret = flexvpn_nl_fill_template(msg, tmpl, info->snd_portid,
 					       info->snd_seq, 0,
 					       FLEXVPN_CMD_TEMPLATE_GET);

@@ -583,7 +583,7 @@ int flexvpn_group_set(struct flexvpn_template *tmpl, const char *name,
 		spin_lock_bh(&root->lock);
 		list_del(&g->node);
 		spin_unlock_bh(&root->lock);
-		root->nr_groups--;
+		WRITE_ONCE(root->nr_groups, root->nr_groups - 1);
 		kfree(g);
 		return 0;
 	}
@@ -595,6 +595,10 @@ int flexvpn_group_set(struct flexvpn_template *tmpl, const char *name,
 	ret = flexvpn_shaper_check_rate(rate ?: g->rate * 8, ceil, extack);
 	if (ret)
 		return ret;
+	if (!g && root->nr_groups >= FLEXVPN_SHAPER_GROUPS_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "a template has at most " __stringify(FLEXVPN_SHAPER_GROUPS_MAX) " shaper groups");
+		return -ENOSPC;
+	}
 	if (!g) {
 		ret = flexvpn_shaper_vec_reserve(root, tmpl->nr_shaped +
 						 root->nr_groups + 1);
@@ -616,7 +620,7 @@ int flexvpn_group_set(struct flexvpn_template *tmpl, const char *name,
 	if (created)
 		list_add_tail(&g->node, &root->groups);
 	spin_unlock_bh(&root->lock);
-	root->nr_groups += created;
+	WRITE_ONCE(root->nr_groups, root->nr_groups + created);
 	return 0;
 }
 

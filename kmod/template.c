@@ -275,20 +275,49 @@ static void flexvpn_template_dellink(struct net_device *dev,
 static int flexvpn_template_validate(struct nlattr *tb[], struct nlattr *data[],
 				     struct netlink_ext_ack *extack)
 {
+	int i;
+
 	if (tb[IFLA_ADDRESS]) {
 		NL_SET_ERR_MSG_MOD(extack, "a virtual-template has no link-layer address");
 		return -EINVAL;
 	}
+	/* IFLA_INFO_DATA is what RTM_GETLINK shows; settings change through
+	 * the family alone, so a copy sent back must not pass for applied
+	 */
+	for (i = 1; data && i <= FLEXVPN_TMPL_A_MAX; i++) {
+		if (data[i]) {
+			NL_SET_BAD_ATTR(extack, data[i]);
+			NL_SET_ERR_MSG_MOD(extack, "virtual-template settings are changed with 'flexvpn template set', not in IFLA_INFO_DATA");
+			return -EOPNOTSUPP;
+		}
+	}
 	return 0;
+}
+
+/* IFLA_INFO_DATA of RTM_GETLINK and RTM_NEWLINK notifications */
+static size_t flexvpn_template_get_size(const struct net_device *dev)
+{
+	return flexvpn_nlmsg_template_size(netdev_priv(dev),
+					   FLEXVPN_NLMSG_LINKINFO);
+}
+
+static int flexvpn_template_fill_info(struct sk_buff *skb,
+				      const struct net_device *dev)
+{
+	return flexvpn_nlmsg_put_template(skb, netdev_priv(dev),
+					  FLEXVPN_NLMSG_LINKINFO);
 }
 
 struct rtnl_link_ops flexvpn_template_link_ops __read_mostly = {
 	.kind = FLEXVPN_TEMPLATE_KIND,
+	.maxtype = FLEXVPN_TMPL_A_MAX,
 	.priv_size = sizeof(struct flexvpn_template),
 	.setup = flexvpn_template_setup,
 	.validate = flexvpn_template_validate,
 	.newlink = flexvpn_template_newlink,
 	.dellink = flexvpn_template_dellink,
+	.get_size = flexvpn_template_get_size,
+	.fill_info = flexvpn_template_fill_info,
 };
 
 /* Follow what happens to the devices a template refers to. */

@@ -8,8 +8,8 @@
 #   lan1 ── spoke1 ──┐                 ┌── spoke2 ── lan2
 #                    └── inet ── hub ──┘
 #
-# The spokes know only the hub's address. Checked: the plugin loads; one
-# access device per peer, named after the peer and owned by its IKE_SA,
+# The spokes know only the hub's address. Checked: the plugin loads and
+# logs its version (the tool's); one access device per peer, named after the peer and owned by its IKE_SA,
 # and the plugin read the same IKE_SA values through ike_sa_t as swanctl
 # shows (the ABI check: a config.h without ME gets these wrong); routes
 # announced in IKEv2 configuration payloads installed both ways (IPv4 and
@@ -83,6 +83,9 @@ for ns in hub spoke1 spoke2; do
 done
 check "the plugin is loaded" \
 	grep -qw flexvpn <(swanctl_ns hub --stats)
+check "the plugin logged its version, the tool's" \
+	grep -qF "flexvpn plugin $(flexvpn -V | sed -n 's/^flexvpn //p')" \
+	"$FV_TMP/hub/charon.log"
 swanctl_load hub "$hub_conf" > /dev/null 2>&1
 swanctl_load spoke1 "$(spoke_conf 1)" > /dev/null 2>&1
 swanctl_load spoke2 "$(spoke_conf 2)" > /dev/null 2>&1

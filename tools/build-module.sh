@@ -6,7 +6,7 @@
 # build/KVER/obj and kbuild runs there. Compiler messages are rewritten to
 # name the real files. A warning fails the build.
 #
-# usage: tools/build-module.sh KVER
+# usage: [FLEXVPN_VERSION=V] tools/build-module.sh KVER
 set -euo pipefail
 
 kver=${1:?usage: build-module.sh KVER}
@@ -24,15 +24,19 @@ mkdir -p "$obj"
 # Mirror the kbuild inputs; drop links to sources that no longer exist.
 (
 	cd "$top"
-	find Kbuild kmod uapi -type f \( -name Kbuild -o -name Makefile -o -name '*.[chS]' \) -print0
+	find Kbuild VERSION kmod uapi -type f \( -name Kbuild -o -name Makefile \
+		-o -name VERSION -o -name '*.[chS]' \) -print0
 ) | while IFS= read -r -d '' f; do
 	mkdir -p "$obj/$(dirname "$f")"
 	ln -sfn "$top/$f" "$obj/$f"
 done
 find "$obj" -xtype l -delete
 
+# the version modinfo shows: make's, else what VERSION and git say
+version=$("$top/tools/version.sh" "${FLEXVPN_VERSION:-}") || exit 1
+
 status=0
-make -C "$kdir" M="$obj" modules 2>&1 |
+make -C "$kdir" M="$obj" FLEXVPN_VERSION="$version" modules 2>&1 |
 	sed "s|^$obj/|$top/|; s|from $obj/|from $top/|g" | tee "$log" || status=$?
 # Compiler and modpost warnings; make's own (jobserver...) are not the code's.
 warnings=$(grep -i 'warning:' "$log" | grep -vE '^make(\[[0-9]+\])?: ' || true)

@@ -75,6 +75,8 @@ module_for()
 	rm -rf "$src"
 	mkdir -p "$src" "$out/$kver"
 	cp -r "$top/kmod" "$top/uapi" "$src/"
+	# kbuild's version, where the tree has one
+	[ ! -f "$top/VERSION" ] || cp "$top/VERSION" "$src/"
 	rm -f "$src"/kmod/*.o "$src"/kmod/*.ko "$src"/kmod/*.mod* "$src"/kmod/.*.cmd
 	make -s -C "/lib/modules/$kver/build" M="$src/kmod" modules >&2
 	cp "$src/kmod/flexvpn.ko" "$out/$kver/flexvpn.ko"

@@ -27,6 +27,34 @@
  *
  * Attribute numbers and command numbers are append-only.
  *
+ * The link kinds' own view (`ip -d link show`): RTM_GETLINK answers and
+ * RTM_NEWLINK notifications of both kinds carry IFLA_LINKINFO with
+ * IFLA_INFO_DATA, whose attributes are those of enum flexvpn_template_attr (a
+ * vtemplate) or enum flexvpn_access_attr (a vaccess), encoded as in the
+ * family's replies, with these differences:
+ *
+ *  - the device's own ifindex and name (FLEXVPN_TMPL_A_IFINDEX/IFNAME,
+ *    FLEXVPN_ACCESS_A_IFINDEX/IFNAME) are left out: the link message has
+ *    them;
+ *  - the peer's identity (FLEXVPN_ACCESS_A_PEER_ID) is left out: any
+ *    process of the namespace may read link info and listen to its
+ *    notifications, while the family, like its events, answers
+ *    administrators only, and an IKE identity names a site or a person.
+ *    The outer addresses and the GRE key are there, as ip_gre shows its
+ *    own;
+ *  - counters are left out (FLEXVPN_ACCESS_A_STATS, the *_SHAPER_STATS and
+ *    FLEXVPN_GROUP_A_STATS): link info is built for every dump of every
+ *    device and for every notification, where summing a template's
+ *    devices would cost what nobody asked for; the packet counters are in
+ *    IFLA_STATS64 (`ip -s link`), the rest in the family's replies;
+ *  - a template's FLEXVPN_TMPL_A_SHAPER_GROUP attributes are followed by
+ *    FLEXVPN_TMPL_A_NAME_PREFIX and FLEXVPN_TMPL_A_ACCESS_COUNT. iproute2
+ *    hands a link plugin only the first attribute of each type; the run of
+ *    groups lies between those it has.
+ *
+ * Settings are changed through the family only: RTM_NEWLINK with IFLA_INFO_DATA
+ * is refused (EOPNOTSUPP).
+ *
  * Generated from uapi/flexvpn.yaml by tools/ynl/uapi_header.py (`make regen`):
  * edit the spec, not this file.
  */
@@ -45,6 +73,11 @@
 #define FLEXVPN_MTU_MIN				68	/* IPv4's minimum */
 #define FLEXVPN_MTU_MAX				65455	/* 65535 less the outer headers */
 #define FLEXVPN_GROUP_MAXLEN			15	/* shaper group name, without the NUL */
+/*
+ * Shaper groups per template: a template with every group's counters must fit
+ * one message of a dump (32 KiB), and IFLA_INFO_DATA one attribute.
+ */
+#define FLEXVPN_SHAPER_GROUPS_MAX		128
 #define FLEXVPN_SHAPER_RATE_MIN			8	/* bit/s: one byte a second */
 #define FLEXVPN_SHAPER_RATE_MAX			10000000000000ULL	/* bit/s: 10 Tbit/s */
 #define FLEXVPN_SHAPER_QLEN_DEFAULT		128	/* packets */
@@ -199,7 +232,8 @@ enum flexvpn_attr {
  *	access devices get when ACCESS_NEW does not say
  * @FLEXVPN_TMPL_A_SHAPER_GROUP: nest, enum flexvpn_group_attr: in TEMPLATE_SET:
  *	create, change or delete (FLEXVPN_GROUP_A_DELETE) one shaper group,
- *	alone in the request; in replies: one per group
+ *	alone in the request, at most FLEXVPN_SHAPER_GROUPS_MAX per template; in
+ *	replies: one per group
  * @FLEXVPN_TMPL_A_SHAPER_STATS: nest, enum flexvpn_shaper_stats_attr, read
  *	only: the parent level (sums over the template's shaped devices)
  * @FLEXVPN_TMPL_A_PAD: padding for 64-bit attributes

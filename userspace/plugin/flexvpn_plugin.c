@@ -141,6 +141,9 @@ METHOD(plugin_t, destroy, void,
 	free(this);
 }
 
+/* stamped in at build time (tools/version.mk) */
+extern const char flexvpn_version[];
+
 /**
  * Plugin constructor
  */
@@ -148,6 +151,7 @@ plugin_t *flexvpn_plugin_create()
 {
 	private_flexvpn_plugin_t *this;
 
+	DBG1(DBG_CFG, "flexvpn plugin %s", flexvpn_version);
 	if (!lib->caps->keep(lib->caps, CAP_NET_ADMIN))
 	{
 		DBG1(DBG_CFG, "flexvpn plugin requires CAP_NET_ADMIN capability");

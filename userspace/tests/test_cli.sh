@@ -67,6 +67,16 @@ stdout_has "flexvpn template set DEV" "help: every command"
 stdout_has "-p  print pretty JSON" "help: the options"
 expect 0 "" -h
 stdout_has "flexvpn access add TEMPLATE" "-h: the same help"
+# the version make stamped in (the Makefile passes it)
+expect 0 "" --version
+[ "$(head -n 1 "$tmp/out")" = "flexvpn ${FLEXVPN_VERSION:-?}" ]
+result $? "--version: the tool's version, ${FLEXVPN_VERSION:-unknown to this run}"
+sed -n 2p "$tmp/out" | grep -qE '^flexvpn\.ko (not loaded|loaded, without a version|[0-9][^ ]*)$'
+result $? "--version: the module's version or state"
+cp "$tmp/out" "$tmp/version"
+expect 0 "" -V
+cmp -s "$tmp/out" "$tmp/version"
+result $? "-V is --version"
 expect 0 "" help template
 stdout_has "flexvpn template show [DEV]" "help template: template commands"
 stdout_lacks "access add" "help template: no access commands"

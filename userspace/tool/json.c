@@ -33,49 +33,6 @@ static void json_element(struct json *j)
 	json_newline(j);
 }
 
-/* The two-character escape of @c ('n' for a newline), or 0 */
-static char json_short_escape(unsigned char c)
-{
-	switch (c) {
-	case '"':
-		return '"';
-	case '\\':
-		return '\\';
-	case '\b':
-		return 'b';
-	case '\f':
-		return 'f';
-	case '\n':
-		return 'n';
-	case '\r':
-		return 'r';
-	case '\t':
-		return 't';
-	}
-	return 0;
-}
-
-/*
- * Escapes what RFC 8259 requires, and DEL, so no string a peer chose (its
- * IKE identity) can carry terminal control sequences through.
- */
-static void json_quote(struct json *j, const char *s)
-{
-	fputc('"', j->f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-		char e = json_short_escape(c);
-
-		if (e)
-			fprintf(j->f, "\\%c", e);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(j->f, "\\u%04x", c);
-		else
-			fputc(c, j->f);
-	}
-	fputc('"', j->f);
-}
-
 /* @open is '{' or '[' */
 void json_begin(struct json *j, char open)
 {
@@ -98,7 +55,7 @@ void json_end(struct json *j, char close)
 void json_key(struct json *j, const char *key)
 {
 	json_element(j);
-	json_quote(j, key);
+	json_quote(j->f, key);
 	fputs(j->pretty ? ": " : ":", j->f);
 	j->after_key = true;
 }
@@ -106,7 +63,7 @@ void json_key(struct json *j, const char *key)
 void json_string(struct json *j, const char *s)
 {
 	json_element(j);
-	json_quote(j, s);
+	json_quote(j->f, s);
 	j->comma = true;
 }
 

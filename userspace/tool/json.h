@@ -26,5 +26,6 @@ void json_string(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+void json_quote(FILE *f, const char *s);
 
 #endif

@@ -7,11 +7,15 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "parse.h"
 #include "print.h"
 #include "subcommands.h"
+
+/* stamped in at build time (tools/version.mk) */
+extern const char flexvpn_version[];
 
 static const struct command {
 	const char *object;
@@ -80,6 +84,7 @@ static const char options_help[] =
 	"Options (before OBJECT):\n"
 	"  -j  print JSON\n"
 	"  -p  print pretty JSON (implies -j)\n"
+	"  -V  print the version of the tool and of the loaded module\n"
 	"  -h  print this help\n";
 
 /* Continuation lines of a synopsis line up under the command's name */
@@ -192,7 +197,32 @@ static int dispatch(int argc, char *argv[])
 	return c->run(argc - skip, argv + skip);
 }
 
-/* One option; -1 when it ends the run (-h, or unknown), *status set */
+/*
+ * `-V`, `--version`: the tool's version, and the loaded module's, which
+ * differs after an upgrade until the module is loaded again
+ */
+static int version(void)
+{
+	char ko[64] = "";
+	FILE *f;
+
+	printf("flexvpn %s\n", flexvpn_version);
+	f = fopen("/sys/module/flexvpn/version", "r");
+	if (f) {
+		if (fgets(ko, sizeof(ko), f))
+			ko[strcspn(ko, "\n")] = '\0';
+		fclose(f);
+	}
+	if (*ko)
+		printf("flexvpn.ko %s\n", ko);
+	else if (!access("/sys/module/flexvpn", F_OK))
+		printf("flexvpn.ko loaded, without a version\n");
+	else
+		printf("flexvpn.ko not loaded\n");
+	return 0;
+}
+
+/* One option; -1 when it ends the run (-h, -V, or unknown), *status set */
 static int parse_option(const char *opt, int *status)
 {
 	if (!strcmp(opt, "-j")) {
@@ -206,6 +236,8 @@ static int parse_option(const char *opt, int *status)
 	}
 	if (!strcmp(opt, "-h") || !strcmp(opt, "--help"))
 		*status = help(0, NULL);
+	else if (!strcmp(opt, "-V") || !strcmp(opt, "--version"))
+		*status = version();
 	else
 		*status = errorf(EXIT_USAGE, "unknown option \"%s\"", opt);
 	return -1;

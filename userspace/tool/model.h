@@ -54,7 +54,7 @@ struct fv_group {
  * a reply's all, a request's one. A reply with more than the tool holds is
  * refused rather than shown in part.
  */
-#define FV_GROUPS_MAX 256
+#define FV_GROUPS_MAX FLEXVPN_SHAPER_GROUPS_MAX
 
 struct fv_groups {
 	uint32_t count;

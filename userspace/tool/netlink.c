@@ -300,26 +300,45 @@ static const struct nlattr *find_nest(const struct nlmsghdr *nlh, int type)
 	return NULL;
 }
 
+/*
+ * A template's attributes in @nest: the family's FLEXVPN_A_TEMPLATE, or a
+ * vtemplate's IFLA_INFO_DATA, which uses the same numbers
+ */
+int nl_parse_template(const struct nlattr *nest, struct fv_template *t)
+{
+	memset(t, 0, sizeof(*t));
+	return get_fields(nest, template_fields, ARRAY_SIZE(template_fields),
+			  &t->present, t);
+}
+
+/* The same for an access device (FLEXVPN_A_ACCESS, a vaccess's info) */
+int nl_parse_access(const struct nlattr *nest, struct fv_access *a)
+{
+	memset(a, 0, sizeof(*a));
+	return get_fields(nest, access_fields, ARRAY_SIZE(access_fields),
+			  &a->present, a);
+}
+
 int nl_get_template(const struct nlmsghdr *nlh, struct fv_template *t)
 {
 	const struct nlattr *nest = find_nest(nlh, FLEXVPN_A_TEMPLATE);
 
-	memset(t, 0, sizeof(*t));
-	if (!nest)
+	if (!nest) {
+		memset(t, 0, sizeof(*t));
 		return -EBADMSG;
-	return get_fields(nest, template_fields, ARRAY_SIZE(template_fields),
-			  &t->present, t);
+	}
+	return nl_parse_template(nest, t);
 }
 
 int nl_get_access(const struct nlmsghdr *nlh, struct fv_access *a)
 {
 	const struct nlattr *nest = find_nest(nlh, FLEXVPN_A_ACCESS);
 
-	memset(a, 0, sizeof(*a));
-	if (!nest)
+	if (!nest) {
+		memset(a, 0, sizeof(*a));
 		return -EBADMSG;
-	return get_fields(nest, access_fields, ARRAY_SIZE(access_fields),
-			  &a->present, a);
+	}
+	return nl_parse_access(nest, a);
 }
 
 int nl_get_redirect(const struct nlmsghdr *nlh, struct fv_redirect *r)

@@ -28,6 +28,8 @@ struct out;
 int nl_show(const struct fv_request *r, struct out *o, mnl_cb_t cb,
 	    void *data);
 int nl_cmd(const struct nlmsghdr *nlh);
+int nl_parse_template(const struct nlattr *nest, struct fv_template *t);
+int nl_parse_access(const struct nlattr *nest, struct fv_access *a);
 int nl_get_template(const struct nlmsghdr *nlh, struct fv_template *t);
 int nl_get_access(const struct nlmsghdr *nlh, struct fv_access *a);
 int nl_get_redirect(const struct nlmsghdr *nlh, struct fv_redirect *r);

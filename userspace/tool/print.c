@@ -20,7 +20,8 @@ enum out_mode out_mode = OUT_TEXT;
 
 void out_init(struct out *o, FILE *f)
 {
-	*o = (struct out){ .f = f, .json = out_mode != OUT_TEXT };
+	*o = (struct out){ .f = f, .json = out_mode != OUT_TEXT,
+			   .newline = "\n" };
 	json_init(&o->j, f, out_mode == OUT_JSON_PRETTY);
 }
 
@@ -262,7 +263,8 @@ static void out_unit(struct out *o, const char *word, const char *key,
 /* Text only: a new indented line, starting with @word */
 static void out_line(struct out *o, const char *word)
 {
-	out_text(o, "\n    ");
+	out_text(o, o->newline);
+	out_text(o, "    ");
 	out_text(o, word);
 }
 
@@ -489,18 +491,16 @@ static void print_template_policy(struct out *o, const struct fv_template *t)
 }
 
 /*
- * Fields the kernel did not send are left out: an older module's reply
- * prints what it knows.
+ * A template's settings, state and, when the kernel sent them, counters:
+ * what follows its name in `template show`, and what `ip -d link show`
+ * prints of a vtemplate (the iproute2 plugin, userspace/iplink/). Fields
+ * the kernel did not send are left out: an older module's reply prints
+ * what it knows.
  */
-void print_template(struct out *o, const struct fv_template *t)
+void print_template_settings(struct out *o, const struct fv_template *t)
 {
 	uint32_t p = t->present;
-	char name[IF_NAMESIZE];
 
-	out_obj_begin(o);
-	out_str(o, NULL, "ifname", name_of(has(p, FLEXVPN_TMPL_A_IFNAME),
-					   t->ifname, t->ifindex, name));
-	out_text(o, ":");
 	if (has(p, FLEXVPN_TMPL_A_MTU))
 		print_mtu(o, t);
 	if (has(p, FLEXVPN_TMPL_A_UNDERLAY_IFINDEX))
@@ -515,6 +515,18 @@ void print_template(struct out *o, const struct fv_template *t)
 	if (has(p, FLEXVPN_TMPL_A_ACCESS_COUNT))
 		out_u64(o, "access", "access", t->access_count);
 	print_template_shaper(o, t);
+}
+
+void print_template(struct out *o, const struct fv_template *t)
+{
+	char name[IF_NAMESIZE];
+
+	out_obj_begin(o);
+	out_str(o, NULL, "ifname",
+		name_of(has(t->present, FLEXVPN_TMPL_A_IFNAME), t->ifname,
+			t->ifindex, name));
+	out_text(o, ":");
+	print_template_settings(o, t);
 	out_obj_end(o);
 }
 
@@ -547,21 +559,25 @@ static void print_stats(struct out *o, const uint64_t *stats)
 
 	out_nest_begin(o, "stats");
 	for (c = counters; c < counters + ARRAY_SIZE(counters); c++) {
-		if (c->line) {
-			out_text(o, "\n    ");
-			out_text(o, c->line);
-		}
+		if (c->line)
+			out_line(o, c->line);
 		out_u64(o, c->word, c->key, stats[c->attr]);
 	}
 	out_nest_end(o);
 }
 
-/* An access device has outer addresses of one family */
-static const char *access_ip(const struct fv_ips *ips, uint32_t present,
-			     int attr4, int attr6, char buf[INET6_ADDRSTRLEN])
+/*
+ * An address of either family, as @word in text and JSON alike: an access
+ * device's outer addresses, a redirect's inner ones are of one family
+ */
+static void out_ip(struct out *o, const char *word, const struct fv_ips *ips,
+		   uint32_t present, int attr4, int attr6)
 {
-	return ip_str(ips, present, attr4, AF_INET, buf) ?:
-	       ip_str(ips, present, attr6, AF_INET6, buf);
+	char buf[INET6_ADDRSTRLEN];
+
+	out_str(o, word, word,
+		ip_str(ips, present, attr4, AF_INET, buf) ?:
+		ip_str(ips, present, attr6, AF_INET6, buf));
 }
 
 /*
@@ -612,14 +628,20 @@ static void print_access_routes(struct out *o, const struct fv_access *a)
 		out_word(o, "none");
 }
 
-/* An absent key or peer-id is a fact ("none"), not a missing field */
-static void print_access_ids(struct out *o, const struct fv_access *a)
+/*
+ * An absent key or peer-id is a fact ("none"), not a missing field; link
+ * info never has the peer-id (@peer false), which is not "none"
+ */
+static void print_access_ids(struct out *o, const struct fv_access *a,
+			     bool peer)
 {
 	if (has(a->present, FLEXVPN_ACCESS_A_GRE_KEY))
 		out_u64(o, "key", "key", a->key);
 	else
 		out_str(o, "key", "key", NULL);
-	out_str(o, "peer-id", "peer_id", *a->peer_id ? a->peer_id : NULL);
+	if (peer)
+		out_str(o, "peer-id", "peer_id",
+			*a->peer_id ? a->peer_id : NULL);
 	if (has(a->present, FLEXVPN_ACCESS_A_OWNER))
 		print_owner(o, a->owner);
 }
@@ -670,6 +692,32 @@ static void print_access_shaper(struct out *o, const struct fv_access *a)
 	}
 }
 
+/* Its template, outer addresses, key, peer (when @peer) and owner */
+static void print_access_tunnel(struct out *o, const struct fv_access *a,
+				bool peer)
+{
+	uint32_t p = a->present;
+
+	print_access_template(o, a);
+	out_ip(o, "remote", &a->remote, p, FLEXVPN_ACCESS_A_REMOTE_IPV4,
+	       FLEXVPN_ACCESS_A_REMOTE_IPV6);
+	out_ip(o, "local", &a->local, p, FLEXVPN_ACCESS_A_LOCAL_IPV4,
+	       FLEXVPN_ACCESS_A_LOCAL_IPV6);
+	print_access_ids(o, a, peer);
+}
+
+/*
+ * What `ip -d link show` prints of a vaccess (the iproute2 plugin,
+ * userspace/iplink/): `access show` less the name, the peer-id, the
+ * counters and the routes, which the kernel's IFLA_INFO_DATA does not
+ * carry.
+ */
+void print_access_settings(struct out *o, const struct fv_access *a)
+{
+	print_access_tunnel(o, a, false);
+	print_access_shaper(o, a);
+}
+
 /*
  * @event ("new", "del") prefixes a monitor line; @stats adds the counters
  * and the shaper of `access show`.
@@ -677,21 +725,14 @@ static void print_access_shaper(struct out *o, const struct fv_access *a)
 void print_access(struct out *o, const struct fv_access *a,
 		  const char *event, bool stats)
 {
-	char name[IF_NAMESIZE], buf[INET6_ADDRSTRLEN];
+	char name[IF_NAMESIZE];
 	uint32_t p = a->present;
 
 	out_obj_begin(o);
 	if (event)
 		out_str(o, NULL, "event", event);
 	out_str(o, NULL, "ifname", access_name(a, name));
-	print_access_template(o, a);
-	out_str(o, "remote", "remote",
-		access_ip(&a->remote, p, FLEXVPN_ACCESS_A_REMOTE_IPV4,
-			  FLEXVPN_ACCESS_A_REMOTE_IPV6, buf));
-	out_str(o, "local", "local",
-		access_ip(&a->local, p, FLEXVPN_ACCESS_A_LOCAL_IPV4,
-			  FLEXVPN_ACCESS_A_LOCAL_IPV6, buf));
-	print_access_ids(o, a);
+	print_access_tunnel(o, a, true);
 	if (stats && has(p, FLEXVPN_ACCESS_A_STATS))
 		print_stats(o, a->stats);
 	if (stats && a->routes)
@@ -738,7 +779,7 @@ static void out_hex(struct out *o, const char *word, const char *key,
  */
 void print_redirect(struct out *o, const struct fv_redirect *r)
 {
-	char in[IF_NAMESIZE], out[IF_NAMESIZE], buf[INET6_ADDRSTRLEN];
+	char in[IF_NAMESIZE], out[IF_NAMESIZE];
 	uint32_t p = r->present;
 
 	out_obj_begin(o);
@@ -752,12 +793,10 @@ void print_redirect(struct out *o, const struct fv_redirect *r)
 	}
 	if (has(p, FLEXVPN_REDIRECT_A_NETWORK_ID))
 		out_u64(o, "network-id", "network_id", r->network_id);
-	out_str(o, "src", "src",
-		access_ip(&r->src, p, FLEXVPN_REDIRECT_A_SRC_IPV4,
-			  FLEXVPN_REDIRECT_A_SRC_IPV6, buf));
-	out_str(o, "dst", "dst",
-		access_ip(&r->dst, p, FLEXVPN_REDIRECT_A_DST_IPV4,
-			  FLEXVPN_REDIRECT_A_DST_IPV6, buf));
+	out_ip(o, "src", &r->src, p, FLEXVPN_REDIRECT_A_SRC_IPV4,
+	       FLEXVPN_REDIRECT_A_SRC_IPV6);
+	out_ip(o, "dst", &r->dst, p, FLEXVPN_REDIRECT_A_DST_IPV4,
+	       FLEXVPN_REDIRECT_A_DST_IPV6);
 	if (has(p, FLEXVPN_REDIRECT_A_PACKET_LEN))
 		out_u64(o, "len", "packet_len", r->packet_len);
 	if (has(p, FLEXVPN_REDIRECT_A_PACKET))

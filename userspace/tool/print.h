@@ -28,6 +28,7 @@ struct out {
 	bool space;		/* text: a blank is due before the next word */
 	bool list;		/* JSON: objects go into an array ... */
 	bool list_open;		/* ... whose '[' is printed already */
+	const char *newline;	/* text: what ends a line ("\\" for `ip -o`) */
 	struct json j;
 };
 
@@ -35,6 +36,8 @@ void out_init(struct out *o, FILE *f);
 void out_list_begin(struct out *o);
 void out_list_end(struct out *o, bool ok);
 void print_template(struct out *o, const struct fv_template *t);
+void print_template_settings(struct out *o, const struct fv_template *t);
+void print_access_settings(struct out *o, const struct fv_access *a);
 void print_access(struct out *o, const struct fv_access *a,
 		  const char *event, bool stats);
 void print_new_access(struct out *o, const struct fv_access *a);
