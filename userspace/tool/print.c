@@ -571,7 +571,7 @@ static const char *access_ip(const struct fv_ips *ips, uint32_t present,
 static void print_owner(struct out *o, uint64_t owner)
 {
 	uint32_t ike_sa;
-	bool ike = owner_ike_sa(owner, &ike_sa);
+	bool ike = fv_owner_ike_sa(owner, &ike_sa);
 
 	out_num(o, "owner", "owner", owner, true);
 	if (ike)

@@ -5,10 +5,9 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <linux/rtnetlink.h>
 
+#include "fvnl.h"
 #include "rtnl.h"
 
 /* An RTM_NEWROUTE into @r; -EBADMSG when it is malformed */
@@ -59,50 +58,25 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (!err)
 		err = routes_keep(data, &r);
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return err ? fvnl_cb_fail(err) : MNL_CB_OK;
 }
 
 /* Every table's learned routes into @rs; -errno on failure */
 int rtnl_learned_routes(struct fv_routes *rs)
 {
-	char buf[32768];	/* a dump datagram is at most 32 KiB */
-	struct mnl_socket *nl;
+	struct fvnl *s = fvnl_open(NETLINK_ROUTE);
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	uint32_t seq = time(NULL), portid;
-	ssize_t len;
-	int ret = -errno;
+	int err;
 
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return ret;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto fail;
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
+	if (!s)
+		return -errno;
+	nlh = mnl_nlmsg_put_header(s->buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_flags = NLM_F_DUMP;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_UNSPEC;	/* both families, every table */
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		goto fail;
-	do {
-		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (len < 0)
-			goto fail;
-		ret = mnl_cb_run(buf, len, seq, portid, route_cb, rs);
-	} while (ret > MNL_CB_STOP);
-	if (ret < 0)
-		goto fail;
-	mnl_socket_close(nl);
-	return 0;
-fail:
-	ret = -errno;
-	mnl_socket_close(nl);
-	return ret ?: -EIO;
+	err = fvnl_talk(s, nlh, route_cb, rs);
+	fvnl_close(s);
+	return err;
 }
