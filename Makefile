@@ -26,7 +26,7 @@ ifndef KVERS
 KVERS := $(shell cat $(BUILD)/kernels 2>/dev/null || $(TOP)/tools/deps.sh --kernels)
 endif
 
-.PHONY: all module userspace plugin selftests check bench demo install uninstall clean FORCE
+.PHONY: all module lib userspace plugin selftests check bench demo install uninstall clean FORCE
 all: module userspace plugin selftests
 
 module: $(foreach k,$(KVERS),$(BUILD)/$(k)/flexvpn.ko)
@@ -38,11 +38,19 @@ endif
 $(BUILD)/%/flexvpn.ko: FORCE
 	+@$(TOP)/tools/build-module.sh $*
 
-userspace:
+# The library that speaks the flexvpn family (userspace/lib), which the
+# tool, the plugin and the benchmarks link: built once before them, so that
+# their makes, run in parallel, never build it at the same time.
+LIBFVNL := $(BUILD)/userspace/lib/libfvnl.a
+lib:
+	@$(MAKE) -C $(TOP)/userspace lib
+$(LIBFVNL): lib
+
+userspace: lib
 	@$(MAKE) -C $(TOP)/userspace
 
 # the strongSwan charon plugin (userspace/plugin/Makefile)
-plugin:
+plugin: lib
 	@$(MAKE) -C $(TOP)/userspace/plugin
 
 # The module goes where modprobe finds it for the running kernel (KVER=
