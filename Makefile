@@ -74,9 +74,11 @@ uninstall:
 selftests: $(BUILD)/bench/vachurn
 	@$(MAKE) -C $(TOP)/selftests
 
-$(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h
+$(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h \
+			$(LIBFVNL)
 	@mkdir -p $(@D)
-	$(CC) -O2 -g -Wall -Werror -I$(TOP)/uapi -o $@ $< $$(pkg-config --cflags --libs libmnl)
+	$(CC) -O2 -g -Wall -Werror -I$(TOP)/uapi -I$(TOP)/userspace/lib -o $@ \
+		$< $(LIBFVNL) $$(pkg-config --cflags --libs libmnl)
 
 check:
 	@$(TOP)/tools/check.sh
