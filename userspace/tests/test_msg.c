@@ -462,6 +462,18 @@ static void test_access_set(void)
 	   "ACCESS_SET: name, REMOTE_IPV6 and OWNER");
 }
 
+/* The plugin and the benchmarks name devices by ifindex */
+static void test_by_ifindex(void)
+{
+	struct fv_request r = { .cmd = FLEXVPN_CMD_ACCESS_DEL, .ifindex = 42 };
+	struct nlmsghdr *nlh = fvnl_request(buf, FAMILY, &r);
+	struct attrs top = msg_attrs(nlh);
+
+	ok(is_request(nlh, FLEXVPN_CMD_ACCESS_DEL, NLM_F_ACK) &&
+	   top.count == 1 && is_u32(top.tb[FLEXVPN_A_IFINDEX], 42),
+	   "ACCESS_DEL by ifindex: IFINDEX u32 alone at the top level");
+}
+
 /* A reply as a module could send it, padding and newer attributes too */
 static struct nlmsghdr *access_reply(void)
 {
@@ -737,6 +749,7 @@ int main(void)
 	test_too_many_groups();
 	test_access_del_get();
 	test_access_set();
+	test_by_ifindex();
 	test_access_reply();
 	test_redirect_event();
 	test_malformed();
