@@ -42,7 +42,12 @@ int nl_talk(struct fvnl *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		fputs("Warning: devices changed during the dump, which may be inconsistent\n",
 		      stderr);
 	if (err) {
-		errorf(EXIT_REFUSED, "%s", s->error);
+		/* the family's checks of privilege come with no message */
+		if (err == -EPERM && !*s->extack)
+			errorf(EXIT_REFUSED, "%s (flexvpn needs CAP_NET_ADMIN in "
+			       "this network namespace)", strerror(EPERM));
+		else
+			errorf(EXIT_REFUSED, "%s", s->error);
 		return err;
 	}
 	if (*s->extack)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The routing table over rtnetlink: one RTM_GETROUTE dump of every table,
- * IPv4 and IPv6, of which the learned routes (routes.c) are kept.
+ * rtnetlink: running one request, and the routing table: one RTM_GETROUTE
+ * dump of every table, IPv4 and IPv6, of which the learned routes
+ * (routes.c) are kept.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
 
@@ -64,19 +66,35 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 /* Every table's learned routes into @rs; -errno on failure */
 int rtnl_learned_routes(struct fv_routes *rs)
 {
-	struct fvnl *s = fvnl_open(NETLINK_ROUTE);
-	struct nlmsghdr *nlh;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
-	int err;
 
-	if (!s)
-		return -errno;
-	nlh = mnl_nlmsg_put_header(s->buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_DUMP;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_UNSPEC;	/* both families, every table */
-	err = fvnl_talk(s, nlh, route_cb, rs);
+	return rtnl_talk(nlh, route_cb, rs, NULL);
+}
+
+/*
+ * One rtnetlink request @nlh (its type and flags set; a doit is acked, a
+ * dump ends with NLMSG_DONE) on a socket of its own: @cb, if any, gets each
+ * reply. Returns 0 or -errno; the kernel's message about a refusal goes
+ * into @extack (RTNL_EXTACK_LEN bytes, "" when it said none) if not NULL.
+ */
+int rtnl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data, char *extack)
+{
+	struct fvnl *s = fvnl_open(NETLINK_ROUTE);
+	int err;
+
+	if (extack)
+		*extack = '\0';
+	if (!s)
+		return -errno;
+	err = fvnl_talk(s, nlh, cb, data);
+	if (extack)
+		snprintf(extack, RTNL_EXTACK_LEN, "%s", s->extack);
 	fvnl_close(s);
 	return err;
 }
