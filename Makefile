@@ -32,7 +32,7 @@ ifndef KVERS
 KVERS := $(shell cat $(BUILD)/kernels 2>/dev/null || $(TOP)/tools/deps.sh --kernels)
 endif
 
-.PHONY: all module userspace plugin selftests ynl regen check bench demo install uninstall clean FORCE
+.PHONY: all module lib userspace plugin selftests ynl regen check bench demo install uninstall clean FORCE
 all: module userspace plugin selftests
 
 module: $(foreach k,$(KVERS),$(BUILD)/$(k)/flexvpn.ko)
@@ -44,11 +44,19 @@ endif
 $(BUILD)/%/flexvpn.ko: FORCE
 	+@$(TOP)/tools/build-module.sh $*
 
-userspace:
+# The library that speaks the flexvpn family (userspace/lib), which the
+# tool, the plugin and the benchmarks link: built once before them, so that
+# their makes, run in parallel, never build it at the same time.
+LIBFVNL := $(BUILD)/userspace/lib/libfvnl.a
+lib:
+	@$(MAKE) -C $(TOP)/userspace lib
+$(LIBFVNL): lib
+
+userspace: lib
 	@$(MAKE) -C $(TOP)/userspace
 
 # the strongSwan charon plugin (userspace/plugin/Makefile)
-plugin:
+plugin: lib
 	@$(MAKE) -C $(TOP)/userspace/plugin
 
 # The module goes where modprobe finds it for the running kernel (KVER=
@@ -71,7 +79,7 @@ uninstall:
 # vachurn creates thousands of access devices from one netlink socket: the
 # churn selftest and benchmark B1 use it. selftests/ynl.sh drives the family
 # with the kernel's YNL CLI.
-selftests: $(BUILD)/bench/vachurn ynl
+selftests: $(BUILD)/bench/vachurn ynl lib
 	@$(MAKE) -C $(TOP)/selftests
 
 # The kernel's YNL tools (generator, CLI, schemas), extracted from Debian's
@@ -85,9 +93,11 @@ ynl:
 regen:
 	@$(TOP)/tools/ynl/regen.sh
 
-$(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h
+$(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h \
+			$(LIBFVNL)
 	@mkdir -p $(@D)
-	$(CC) -O2 -g -Wall -Werror -I$(TOP)/uapi -o $@ $< $$(pkg-config --cflags --libs libmnl)
+	$(CC) -O2 -g -Wall -Werror -I$(TOP)/uapi -I$(TOP)/userspace/lib -o $@ \
+		$< $(LIBFVNL) $$(pkg-config --cflags --libs libmnl)
 
 check:
 	@$(TOP)/tools/check.sh

@@ -32,7 +32,9 @@ VACHURN=${FLEXVPN_VACHURN:-$FLEXVPN_TOP/build/bench/vachurn}
 if [ ! -x "$VACHURN" ]; then
 	# not built by `make`: build it here (a few seconds)
 	VACHURN=$FV_TMP/vachurn
-	cc -O2 -o "$VACHURN" "$FLEXVPN_TOP/tools/bench/vachurn.c" -lmnl 2> "$FV_TMP/cc.err" ||
+	cc -O2 -I"$FLEXVPN_TOP/uapi" -I"$FLEXVPN_TOP/userspace/lib" -o "$VACHURN" \
+		"$FLEXVPN_TOP/tools/bench/vachurn.c" "$FLEXVPN_TOP"/userspace/lib/*.c \
+		-lmnl 2> "$FV_TMP/cc.err" ||
 		skip_all "no build/bench/vachurn and cannot build it: $(head -n1 "$FV_TMP/cc.err")"
 fi
 

@@ -13,8 +13,10 @@
  *                                             (remote 198.18.1.1,
  *                                              local 198.18.0.1)
  *
- * The netlink helpers below are this file's own, on libmnl: family
- * resolution, request/ack with NETLINK_EXT_ACK, link creation.
+ * The family is found by userspace/lib, as the tool finds it; requests are
+ * sent by this file's own helpers on libmnl, which keep each reply whole
+ * (errno, extended ack, the replies) for the checks: request/ack with
+ * NETLINK_EXT_ACK, link creation.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -37,6 +39,7 @@
 #include <linux/rtnetlink.h>
 
 #include "../uapi/linux/flexvpn.h"
+#include "fvnl.h"
 #include "kselftest_harness.h"
 
 #define BUFSZ 16384
@@ -161,26 +164,20 @@ static struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t cmd)
 	return nlh;
 }
 
-static int family_cb(const struct nlattr *a, void *data)
+/*
+ * The family's id, found by the library the tool and the plugin use
+ * (userspace/lib); 0 when the module is not loaded.
+ */
+static uint16_t genl_family(void)
 {
-	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-		*(uint16_t *)data = mnl_attr_get_u16(a);
-	return MNL_CB_OK;
-}
-
-static uint16_t genl_family(struct nl *nl, const char *name)
-{
-	char buf[BUFSZ];
-	struct nlmsghdr *nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	struct nl_reply r;
+	struct fvnl *s = fvnl_open(NETLINK_GENERIC);
 	uint16_t id = 0;
 
-	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	if (nl_talk(nl, nlh, &r) || r.error || !r.replies)
+	if (!s)
 		return 0;
-	mnl_attr_parse((struct nlmsghdr *)r.first, sizeof(struct genlmsghdr),
-		       family_cb, &id);
+	if (!fvnl_resolve(s))
+		id = s->family;
+	fvnl_close(s);
 	return id;
 }
 
@@ -309,7 +306,7 @@ static void ns_setup(struct __test_metadata *_metadata, FIXTURE_DATA(fv) *self)
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
 	ASSERT_EQ(0, nl_open(&self->gnl, NETLINK_GENERIC));
 	ASSERT_EQ(0, nl_open(&self->rt, NETLINK_ROUTE));
-	self->family = genl_family(&self->gnl, FLEXVPN_GENL_NAME);
+	self->family = genl_family();
 	if (!self->family)
 		return;	/* each test skips */
 

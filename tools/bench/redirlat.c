@@ -29,6 +29,9 @@
  * The packet socket sees the GRE packet from the spoke: outer IPv4 (20
  * bytes, no options), GRE without key (4 bytes), then the inner IPv4 whose
  * destination names the pair.
+ *
+ * Both listeners read through the project's library (userspace/lib, linked
+ * in), the plugin's way: the same socket code for both candidates.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -50,21 +53,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netlink.h>
 
-#include "../../uapi/linux/flexvpn.h"
+#include "fvnl.h"
 
 #define NFLOG_COPY 128
 
-static struct mnl_socket *nl;
+static struct fvnl *nl;
 static int nflog;		/* mode: 0 genl, 1 nflog */
-static uint16_t family_id;
-static uint32_t group_id;
-static char buf[65536];
 
 static void die(const char *what)
 {
@@ -82,78 +80,29 @@ static uint64_t clock_ns(clockid_t c)
 
 /* ------------------------------------------------------------ setup */
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
+static void open_bus(int bus)
 {
-	struct nlattr *attr, *grp, *a;
-
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID)
-			family_id = mnl_attr_get_u16(attr);
-		if (mnl_attr_get_type(attr) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		mnl_attr_for_each_nested(grp, attr) {
-			const char *name = NULL;
-			uint32_t id = 0;
-
-			mnl_attr_for_each_nested(a, grp) {
-				if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
-					name = mnl_attr_get_str(a);
-				if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
-					id = mnl_attr_get_u32(a);
-			}
-			if (name && !strcmp(name, FLEXVPN_MCGRP_EVENTS))
-				group_id = id;
-		}
-	}
-	return MNL_CB_OK;
+	nl = fvnl_open(bus);
+	if (!nl)
+		die("netlink socket");
 }
 
-/* Send @nlh (a request with an ack) and read the answer up to the ack. */
-static void talk(struct nlmsghdr *nlh, mnl_cb_t cb)
+/* Send @nlh and read the answer up to the ack. */
+static void talk(struct nlmsghdr *nlh)
 {
-	uint32_t portid = mnl_socket_get_portid(nl);
-	static uint32_t seq;
-	char rbuf[8192];
-	ssize_t n;
-	int ret;
-
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		die("netlink send");
-	do {
-		n = mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf));
-		if (n < 0)
-			die("netlink receive");
-		ret = mnl_cb_run(rbuf, n, seq, portid, cb, NULL);
-	} while (ret > 0);
-	if (ret < 0)
-		die("netlink request refused");
+	if (fvnl_talk(nl, nlh, NULL, NULL)) {
+		fprintf(stderr, "Error: %s\n", nl->error);
+		exit(1);
+	}
 }
 
 static void open_genl(void)
 {
-	char req[512];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	struct genlmsghdr *g;
-
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("genl socket");
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FLEXVPN_GENL_NAME);
-	talk(nlh, family_cb);
-	if (!family_id || !group_id) {
-		fprintf(stderr, "Error: no %s family / %s group (module not loaded?)\n",
-			FLEXVPN_GENL_NAME, FLEXVPN_MCGRP_EVENTS);
+	open_bus(NETLINK_GENERIC);
+	if (fvnl_resolve(nl) || fvnl_subscribe(nl)) {
+		fprintf(stderr, "Error: %s\n", nl->error);
 		exit(1);
 	}
-	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &group_id,
-				  sizeof(group_id)) < 0)
-		die("join the events group");
 }
 
 static struct nlmsghdr *nflog_cfg(char *req, uint16_t group)
@@ -180,15 +129,13 @@ static void open_nflog(uint16_t group)
 	char req[256];
 	struct nlmsghdr *nlh;
 
-	nl = mnl_socket_open(NETLINK_NETFILTER);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("nfnetlink socket");
+	open_bus(NETLINK_NETFILTER);
 	nlh = nflog_cfg(req, group);
 	mnl_attr_put(nlh, NFULA_CFG_CMD, sizeof(cmd), &cmd);
-	talk(nlh, NULL);
+	talk(nlh);
 	nlh = nflog_cfg(req, group);
 	mnl_attr_put(nlh, NFULA_CFG_MODE, sizeof(mode), &mode);
-	talk(nlh, NULL);
+	talk(nlh);
 }
 
 static void open_listener(const char *mode, const char *group)
@@ -206,34 +153,46 @@ static void open_listener(const char *mode, const char *group)
 
 /* ------------------------------------------------------------ reading */
 
-/* The inner IPv4 destination a message is about (0 when none). */
+/* What a datagram's messages name: a callback per destination, a count */
+struct events {
+	void (*fn)(uint32_t dst);
+	int count;
+};
+
+static void event(struct events *ev, uint32_t dst)
+{
+	if (!dst)
+		return;
+	ev->count++;
+	if (ev->fn)
+		ev->fn(dst);
+}
+
+/* The inner IPv4 destination of each message (0 when none). */
 static int dst_cb(const struct nlmsghdr *nlh, void *data)
 {
-	uint32_t *dst = data;
-	struct nlattr *attr, *a;
+	struct fv_redirect r;
+	struct nlattr *attr;
+	uint32_t dst = 0;
 
-	if (nflog) {
-		if (nlh->nlmsg_type != ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET))
-			return MNL_CB_OK;
-		mnl_attr_for_each(attr, nlh, sizeof(struct nfgenmsg)) {
-			const uint8_t *p = mnl_attr_get_payload(attr);
-
-			if (mnl_attr_get_type(attr) == NFULA_PAYLOAD &&
-			    mnl_attr_get_payload_len(attr) >= 20 && (p[0] >> 4) == 4)
-				memcpy(dst, p + 16, 4);
-		}
+	if (!nflog) {
+		if (fvnl_cmd(nlh) == FLEXVPN_CMD_REDIRECT &&
+		    !fvnl_get_redirect(nlh, &r) &&
+		    fv_has(r.present, FLEXVPN_REDIRECT_A_DST_IPV4))
+			memcpy(&dst, &r.dst.v4, 4);
+		event(data, dst);
 		return MNL_CB_OK;
 	}
-	if (nlh->nlmsg_type != family_id ||
-	    ((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd != FLEXVPN_CMD_REDIRECT)
+	if (nlh->nlmsg_type != ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET))
 		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(attr) != FLEXVPN_A_REDIRECT)
-			continue;
-		mnl_attr_for_each_nested(a, attr)
-			if (mnl_attr_get_type(a) == FLEXVPN_REDIRECT_A_DST_IPV4)
-				memcpy(dst, mnl_attr_get_payload(a), 4);
+	mnl_attr_for_each(attr, nlh, sizeof(struct nfgenmsg)) {
+		const uint8_t *p = mnl_attr_get_payload(attr);
+
+		if (mnl_attr_get_type(attr) == NFULA_PAYLOAD &&
+		    mnl_attr_get_payload_len(attr) >= 20 && (p[0] >> 4) == 4)
+			memcpy(&dst, p + 16, 4);
 	}
+	event(data, dst);
 	return MNL_CB_OK;
 }
 
@@ -243,24 +202,12 @@ static int dst_cb(const struct nlmsghdr *nlh, void *data)
  */
 static int read_events(void (*fn)(uint32_t dst))
 {
-	struct nlmsghdr *nlh;
-	int n, count = 0;
+	struct events ev = { .fn = fn };
+	int err = fvnl_recv(nl, dst_cb, &ev);
 
-	n = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR || errno == ENOBUFS ? 0 : -1;
-	for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, n);
-	     nlh = mnl_nlmsg_next(nlh, &n)) {
-		uint32_t dst = 0;
-
-		dst_cb(nlh, &dst);
-		if (dst) {
-			count++;
-			if (fn)
-				fn(dst);
-		}
-	}
-	return count;
+	if (err == -EAGAIN || err == -EINTR || err == -ENOBUFS)
+		return 0;
+	return err ? -1 : ev.count;
 }
 
 /* ------------------------------------------------------------ listen */
@@ -278,7 +225,7 @@ static int cmd_listen(const char *mode, const char *group)
 	open_listener(mode, group);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	pfd.fd = mnl_socket_get_fd(nl);
+	pfd.fd = fvnl_fd(nl);
 	pfd.events = POLLIN;
 	printf("ready\n");
 	fflush(stdout);
@@ -330,7 +277,7 @@ static void on_event(uint32_t dst)
 
 static void *listener(void *arg)
 {
-	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl), .events = POLLIN };
+	struct pollfd pfd = { .fd = fvnl_fd(nl), .events = POLLIN };
 
 	for (;;)
 		if (poll(&pfd, 1, -1) > 0 && read_events(on_event) < 0)

@@ -53,12 +53,15 @@ else
 fi
 
 mkdir -p "$out/results"
-# built aside and renamed: a guest of another run may be executing it
-cc ${CFLAGS:--O2 -Wall} -o "$out/vachurn.$$" "$top/tools/bench/vachurn.c" -lmnl
+# built aside and renamed: a guest of another run may be executing it;
+# vachurn and redirlat speak through the project's library (userspace/lib)
+make -s -C "$top" lib
+fvnl=(-I"$top/userspace/lib" -I"$top/uapi" "$top/build/userspace/lib/libfvnl.a" -lmnl)
+cc ${CFLAGS:--O2 -Wall} -o "$out/vachurn.$$" "$top/tools/bench/vachurn.c" "${fvnl[@]}"
 mv -f "$out/vachurn.$$" "$out/vachurn"
 cc ${CFLAGS:--O2 -Wall} -o "$out/udpblast.$$" "$top/tools/bench/udpblast.c"
 mv -f "$out/udpblast.$$" "$out/udpblast"
-cc ${CFLAGS:--O2 -Wall} -o "$out/redirlat.$$" "$top/tools/bench/redirlat.c" -lmnl -lpthread
+cc ${CFLAGS:--O2 -Wall} -o "$out/redirlat.$$" "$top/tools/bench/redirlat.c" "${fvnl[@]}" -lpthread
 mv -f "$out/redirlat.$$" "$out/redirlat"
 
 # module_for KVER: path of a flexvpn.ko for KVER: the project's build when it

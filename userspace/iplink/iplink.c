@@ -128,7 +128,7 @@ struct view {
 
 static int parse_template(const struct nlattr *nest, void *model)
 {
-	return nl_parse_template(nest, model);
+	return fvnl_template_parse(nest, model);
 }
 
 static void print_template_view(struct out *o, const void *model)
@@ -138,7 +138,7 @@ static void print_template_view(struct out *o, const void *model)
 
 static int parse_access(const struct nlattr *nest, void *model)
 {
-	return nl_parse_access(nest, model);
+	return fvnl_access_parse(nest, model);
 }
 
 static void print_access_view(struct out *o, const void *model)

@@ -3,205 +3,116 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * The plugin's netlink: flexvpn's generic-netlink family for access
- * devices, rtnetlink for bringing them up, finding their VRF's table and the
- * routes learned through them. One socket per bus, kept open and used by
- * one request at a time.
+ * devices, rtnetlink for finding their VRF's table and the routes learned
+ * through them. Both go through the project's library (libfvnl: the
+ * socket, the family lookup, the flexvpn messages); what is here is the
+ * plugin's side: one socket per bus, kept open and used by one request at
+ * a time, and failures logged.
  */
 
 #include "flexvpn_kernel.h"
 
 #include <errno.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
+#include <fvnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include <linux/flexvpn.h>
 
 #include <daemon.h>
 #include <threading/mutex.h>
 
-/* the kernel sizes dump datagrams after the receive buffer, up to 32 KiB */
-#define BUF_SIZE 32768
-
 /**
- * One request and what came back.
- */
-typedef struct {
-	/** called for each reply that is not an ack */
-	mnl_cb_t cb;
-	void *data;
-	/** the kernel's extended ack message */
-	char extack[256];
-	/** the ack or the end of the dump was read: nothing is left unread */
-	bool done;
-} request_t;
-
-/**
- * A netlink socket of one bus, opened on first use and closed when a
- * request leaves something unread on it or the socket fails.
+ * A netlink socket of one bus, opened on first use and opened anew when a
+ * request left it out of step with the kernel.
  */
 typedef struct {
 	int bus;
 	/** serializes requests (charon's threads, kernel-netlink's events) */
 	mutex_t *mutex;
-	struct mnl_socket *nl;
-	uint32_t portid;
-	uint32_t seq;
+	struct fvnl *s;
 } bus_socket_t;
 
+enum {
+	SOCKET_ROUTE,
+	SOCKET_GENERIC,
+};
+
 static bus_socket_t sockets[] = {
-	{ .bus = NETLINK_ROUTE },
-	{ .bus = NETLINK_GENERIC },
-};
-
-static int error_cb(const struct nlmsghdr *nlh, void *data)
-{
-	request_t *req = data;
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	size_t offset;
-
-	req->done = TRUE;
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
-	{
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-	{
-		offset = sizeof(*err);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		{
-			offset += err->msg.nlmsg_len - sizeof(err->msg);
-		}
-		mnl_attr_for_each(attr, nlh, offset)
-		{
-			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-				mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-			{
-				snprintf(req->extack, sizeof(req->extack), "%s",
-						 mnl_attr_get_str(attr));
-			}
-		}
-	}
-	if (err->error)
-	{
-		errno = -err->error;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_STOP;
-}
-
-static int data_cb(const struct nlmsghdr *nlh, void *data)
-{
-	request_t *req = data;
-
-	return req->cb ? req->cb(nlh, req->data) : MNL_CB_OK;
-}
-
-/* the end of a dump; libmnl leaves it to us once we pass our own table */
-static int done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	request_t *req = data;
-	int err = 0;
-
-	req->done = TRUE;
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
-	{
-		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-	}
-	if (err < 0)
-	{
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_STOP;
-}
-
-static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
-	[NLMSG_ERROR] = error_cb,
-	[NLMSG_DONE] = done_cb,
+	[SOCKET_ROUTE] = { .bus = NETLINK_ROUTE },
+	[SOCKET_GENERIC] = { .bus = NETLINK_GENERIC },
 };
 
 /**
- * The open socket of sk, opening it if need be; NULL (errno set) on failure.
+ * The usable socket of sk, opening it if need be; NULL (errno set) on
+ * failure. Called with sk->mutex held.
  */
-static struct mnl_socket *socket_get(bus_socket_t *sk)
+static struct fvnl *socket_get(bus_socket_t *sk)
 {
-	int one = 1;
-
-	if (sk->nl)
+	if (sk->s && sk->s->lost_sync)
 	{
-		return sk->nl;
+		fvnl_close(sk->s);
+		sk->s = NULL;
 	}
-	sk->nl = mnl_socket_open(sk->bus);
-	if (!sk->nl)
+	if (!sk->s)
 	{
-		return NULL;
+		sk->s = fvnl_open(sk->bus);
 	}
-	mnl_socket_setsockopt(sk->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	if (mnl_socket_bind(sk->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-	{
-		mnl_socket_close(sk->nl);
-		sk->nl = NULL;
-		return NULL;
-	}
-	sk->portid = mnl_socket_get_portid(sk->nl);
-	return sk->nl;
+	return sk->s;
 }
 
 /**
- * Send nlh on the socket of bus and read replies up to the ack or the end
- * of the dump. On failure, logs what failed with the kernel's message (not
- * if what is NULL: a question whose answer may be "no").
+ * Send nlh, or else the flexvpn request r, on the socket of sk and hand cb
+ * the replies up to the ack or the end of the dump. For r, the family is
+ * looked up first, every time: the module may be reloaded while charon
+ * runs, and its id then changes. On failure, logs what failed with the
+ * kernel's message (not if what is NULL: a question whose answer may be
+ * "no"), and leaves errno set.
  */
-static bool talk(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
-				 char *what)
+static bool request(bus_socket_t *sk, struct nlmsghdr *nlh,
+					struct fv_request *r, mnl_cb_t cb, void *data, char *what)
 {
-	request_t req = { .cb = cb, .data = data };
-	bus_socket_t *sk = &sockets[bus == NETLINK_GENERIC];
-	struct mnl_socket *nl;
-	char buf[BUF_SIZE];
-	int ret = -1;
-	ssize_t len;
+	struct fvnl *s;
+	int err;
 
 	sk->mutex->lock(sk->mutex);
-	nl = socket_get(sk);
-	if (!nl)
+	s = socket_get(sk);
+	err = s ? 0 : -errno;
+	if (!err && r)
 	{
-		goto out;
-	}
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++sk->seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-	{
-		goto out;
-	}
-	do
-	{
-		len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (len < 0)
-		{
-			ret = -1;
-			break;
+		err = fvnl_resolve(s);
+		if (!err)
+		{	/* built where the replies go: not needed once sent */
+			nlh = fvnl_request(s->buf, s->family, r);
 		}
-		ret = mnl_cb_run2(buf, len, nlh->nlmsg_seq, sk->portid, data_cb,
-						  &req, ctl_cb, countof(ctl_cb));
 	}
-	while (ret > 0);
-out:
-	if (ret < 0 && what)
+	if (!err)
+	{
+		err = fvnl_talk(s, nlh, cb, data);
+	}
+	if (err && what)
 	{
 		DBG1(DBG_KNL, "flexvpn: %s: %s", what,
-			 req.extack[0] ? req.extack : strerror(errno));
-	}
-	if (ret < 0 && !req.done && sk->nl)
-	{	/* replies may be left on it, or the socket failed: a new one next */
-		mnl_socket_close(sk->nl);
-		sk->nl = NULL;
+			 s ? s->error : strerror(-err));
 	}
 	sk->mutex->unlock(sk->mutex);
-	return ret >= 0;
+	errno = -err;
+	return !err;
+}
+
+/**
+ * An rtnetlink request, see request()
+ */
+static bool talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data, char *what)
+{
+	return request(&sockets[SOCKET_ROUTE], nlh, NULL, cb, data, what);
+}
+
+/**
+ * A flexvpn request, see request()
+ */
+static bool flexvpn_talk(struct fv_request *r, mnl_cb_t cb, void *data,
+						 char *what)
+{
+	return request(&sockets[SOCKET_GENERIC], NULL, r, cb, data, what);
 }
 
 /*
@@ -226,187 +137,106 @@ void flexvpn_kernel_deinit()
 
 	for (i = 0; i < countof(sockets); i++)
 	{
-		if (sockets[i].nl)
-		{
-			mnl_socket_close(sockets[i].nl);
-			sockets[i].nl = NULL;
-		}
+		fvnl_close(sockets[i].s);
+		sockets[i].s = NULL;
 		sockets[i].mutex->destroy(sockets[i].mutex);
 	}
 }
 
 /* ------------------------------------------------------------ genl */
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *attr;
-
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
-	{
-		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-			mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
-		{
-			*(uint16_t*)data = mnl_attr_get_u16(attr);
-		}
-	}
-	return MNL_CB_OK;
-}
-
-static struct nlmsghdr *genl_header(char *buf, uint16_t type, uint8_t cmd)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
-
-	nlh->nlmsg_type = type;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = FLEXVPN_GENL_VERSION;
-	return nlh;
-}
-
 /**
- * The flexvpn family's id; 0 (logged) when the module is not loaded. Not
- * cached: the module may be reloaded while charon runs.
+ * An address into the model: the attribute of its family
  */
-static uint16_t family_id()
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	uint16_t id = 0;
-
-	nlh = genl_header(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FLEXVPN_GENL_NAME);
-	if (!talk(NETLINK_GENERIC, nlh, family_cb, &id,
-			  "generic netlink family " FLEXVPN_GENL_NAME
-			  " (is flexvpn.ko loaded?)"))
-	{
-		return 0;
-	}
-	return id;
-}
-
-static void put_host(struct nlmsghdr *nlh, int v4, int v6, host_t *host)
+static void set_host(uint32_t *present, struct fv_ips *ips, int v4, int v6,
+					 host_t *host)
 {
 	chunk_t addr = host->get_address(host);
 
-	mnl_attr_put(nlh, host->get_family(host) == AF_INET ? v4 : v6,
-				 addr.len, addr.ptr);
+	if (host->get_family(host) == AF_INET)
+	{
+		memcpy(&ips->v4, addr.ptr, min(addr.len, sizeof(ips->v4)));
+		*present |= 1 << v4;
+	}
+	else
+	{
+		memcpy(&ips->v6, addr.ptr, min(addr.len, sizeof(ips->v6)));
+		*present |= 1 << v6;
+	}
 }
 
 /**
- * An access request: the header, the device at the top level, and the
- * FLEXVPN_A_ACCESS nest with what is not NULL.
+ * An access device's settings: what is NULL is not sent
  */
-static struct nlmsghdr *access_msg(char *buf, uint16_t family, uint8_t cmd,
-							uint32_t ifindex, char *ifname, host_t *local,
-							host_t *remote, char *peer_id, uint64_t *owner)
+static void set_access(struct fv_access *a, host_t *local, host_t *remote,
+					   char *peer_id, uint64_t *owner)
 {
-	struct nlmsghdr *nlh = genl_header(buf, family, cmd);
-	struct nlattr *nest;
-
-	if (ifindex)
-	{
-		mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, ifindex);
-	}
-	if (ifname)
-	{
-		mnl_attr_put_strz(nlh, FLEXVPN_A_IFNAME, ifname);
-	}
-	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_ACCESS);
+	memset(a, 0, sizeof(*a));
 	if (local)
 	{
-		put_host(nlh, FLEXVPN_ACCESS_A_LOCAL_IPV4, FLEXVPN_ACCESS_A_LOCAL_IPV6,
-				 local);
+		set_host(&a->present, &a->local, FLEXVPN_ACCESS_A_LOCAL_IPV4,
+				 FLEXVPN_ACCESS_A_LOCAL_IPV6, local);
 	}
 	if (remote)
 	{
-		put_host(nlh, FLEXVPN_ACCESS_A_REMOTE_IPV4,
+		set_host(&a->present, &a->remote, FLEXVPN_ACCESS_A_REMOTE_IPV4,
 				 FLEXVPN_ACCESS_A_REMOTE_IPV6, remote);
 	}
 	if (peer_id)
 	{
-		mnl_attr_put_strz(nlh, FLEXVPN_ACCESS_A_PEER_ID, peer_id);
+		snprintf(a->peer_id, sizeof(a->peer_id), "%s", peer_id);
+		a->present |= 1 << FLEXVPN_ACCESS_A_PEER_ID;
 	}
 	if (owner)
 	{
-		mnl_attr_put_u64(nlh, FLEXVPN_ACCESS_A_OWNER, *owner);
+		a->owner = *owner;
+		a->present |= 1 << FLEXVPN_ACCESS_A_OWNER;
 	}
-	mnl_attr_nest_end(nlh, nest);
-	return nlh;
 }
 
-/* a FLEXVPN_ACCESS_A_SHAPER nest into the FLEXVPN_A_ACCESS nest access_msg()
- * closed: reopened by moving its end */
-static void put_shaping(struct nlmsghdr *nlh, flexvpn_shaping_t *shaping)
+/**
+ * A profile's shaper: its rate, and of the rest what is not 0 (NULL),
+ * which the kernel then takes from the template's default
+ */
+static void set_shaping(struct fv_access *a, flexvpn_shaping_t *shaping)
 {
-	struct nlattr *access = NULL, *attr, *nest;
+	struct fv_shaper *sh = &a->shaper;
 
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
-	{
-		if (mnl_attr_get_type(attr) == FLEXVPN_A_ACCESS)
-		{
-			access = attr;
-		}
-	}
-	nest = mnl_attr_nest_start(nlh, FLEXVPN_ACCESS_A_SHAPER);
-	mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_A_RATE, shaping->rate);
-	if (shaping->ceil)
-	{
-		mnl_attr_put_u64(nlh, FLEXVPN_SHAPER_A_CEIL, shaping->ceil);
-	}
-	if (shaping->burst)
-	{
-		mnl_attr_put_u32(nlh, FLEXVPN_SHAPER_A_BURST, shaping->burst);
-	}
-	if (shaping->qlen)
-	{
-		mnl_attr_put_u32(nlh, FLEXVPN_SHAPER_A_QLEN, shaping->qlen);
-	}
+	sh->rate = shaping->rate;
+	sh->ceil = shaping->ceil;
+	sh->burst = shaping->burst;
+	sh->qlen = shaping->qlen;
+	sh->present = (1 << FLEXVPN_SHAPER_A_RATE) |
+				  (sh->ceil ? 1 << FLEXVPN_SHAPER_A_CEIL : 0) |
+				  (sh->burst ? 1 << FLEXVPN_SHAPER_A_BURST : 0) |
+				  (sh->qlen ? 1 << FLEXVPN_SHAPER_A_QLEN : 0);
 	if (shaping->group)
 	{
-		mnl_attr_put_strz(nlh, FLEXVPN_SHAPER_A_GROUP, shaping->group);
+		snprintf(sh->group, sizeof(sh->group), "%s", shaping->group);
+		sh->present |= 1 << FLEXVPN_SHAPER_A_GROUP;
 	}
-	mnl_attr_nest_end(nlh, nest);
-	if (access)
-	{	/* the shaper nest sits right after the access nest: make it part
-		 * of it */
-		access->nla_len = (char*)mnl_nlmsg_get_payload_tail(nlh) -
-						  (char*)access;
-	}
+	a->present |= 1 << FLEXVPN_ACCESS_A_SHAPER;
 }
 
 /* one access device of a reply into a new flexvpn_access_t in the list */
 static int access_cb(const struct nlmsghdr *nlh, void *data)
 {
 	linked_list_t *list = data;
-	const struct nlattr *attr, *inner;
 	flexvpn_access_t *access;
+	struct fv_access a;
+	int err;
 
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+	err = fvnl_get_access(nlh, &a);
+	if (err)
 	{
-		if (mnl_attr_get_type(attr) != FLEXVPN_A_ACCESS)
-		{
-			continue;
-		}
-		INIT(access);
-		mnl_attr_for_each_nested(inner, attr)
-		{
-			switch (mnl_attr_get_type(inner))
-			{
-				case FLEXVPN_ACCESS_A_IFINDEX:
-					access->ifindex = mnl_attr_get_u32(inner);
-					break;
-				case FLEXVPN_ACCESS_A_IFNAME:
-					snprintf(access->ifname, sizeof(access->ifname), "%s",
-							 mnl_attr_get_str(inner));
-					break;
-				case FLEXVPN_ACCESS_A_OWNER:
-					access->owner = mnl_attr_get_u64(inner);
-					break;
-			}
-		}
-		list->insert_last(list, access);
+		return fvnl_cb_fail(err);
 	}
+	INIT(access,
+		.ifindex = a.ifindex,
+		.owner = a.owner,
+	);
+	snprintf(access->ifname, sizeof(access->ifname), "%s", a.ifname);
+	list->insert_last(list, access);
 	return MNL_CB_OK;
 }
 
@@ -415,20 +245,11 @@ static int access_cb(const struct nlmsghdr *nlh, void *data)
  */
 linked_list_t *flexvpn_kernel_access_dump()
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
+	struct fv_request r = { .cmd = FLEXVPN_CMD_ACCESS_GET, .dump = TRUE };
 	linked_list_t *list;
-	uint16_t family;
 
-	family = family_id();
-	if (!family)
-	{
-		return NULL;
-	}
-	nlh = genl_header(buf, family, FLEXVPN_CMD_ACCESS_GET);
-	nlh->nlmsg_flags = NLM_F_DUMP;
 	list = linked_list_create();
-	if (!talk(NETLINK_GENERIC, nlh, access_cb, list, "dumping access devices"))
+	if (!flexvpn_talk(&r, access_cb, list, "dumping access devices"))
 	{
 		list->destroy_function(list, free);
 		return NULL;
@@ -530,7 +351,7 @@ static bool link_get(uint32_t ifindex, const char *ifname, link_info_t *info,
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
 	}
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	return talk(NETLINK_ROUTE, nlh, link_cb, info, what);
+	return talk(nlh, link_cb, info, what);
 }
 
 /*
@@ -598,7 +419,7 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
 	{
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
 	}
-	return talk(NETLINK_ROUTE, nlh, NULL, NULL,
+	return talk(nlh, NULL, NULL,
 				add ? "adding a learned route" : "deleting a learned route");
 }
 
@@ -624,7 +445,7 @@ bool flexvpn_kernel_addr_add(host_t *addr, uint32_t ifindex)
 	ifa->ifa_index = ifindex;
 	mnl_attr_put(nlh, IFA_LOCAL, raw.len, raw.ptr);
 	mnl_attr_put(nlh, IFA_ADDRESS, raw.len, raw.ptr);
-	return talk(NETLINK_ROUTE, nlh, NULL, NULL, "adding a virtual IP");
+	return talk(nlh, NULL, NULL, "adding a virtual IP");
 }
 
 /* ------------------------------------------------------------ access */
@@ -637,26 +458,23 @@ bool flexvpn_kernel_access_new(char *template, char *what, host_t *local,
 							   flexvpn_shaping_t *shaping,
 							   flexvpn_access_t *access)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct fv_access a;
+	struct fv_request r = {
+		.cmd = FLEXVPN_CMD_ACCESS_NEW,
+		.dev = template,
+		.access = &a,
+	};
 	flexvpn_access_t *created;
-	struct nlmsghdr *nlh;
 	linked_list_t *list;
-	uint16_t family;
 	bool ok;
 
-	family = family_id();
-	if (!family)
-	{
-		return FALSE;
-	}
-	nlh = access_msg(buf, family, FLEXVPN_CMD_ACCESS_NEW, 0, template, local,
-					 remote, peer_id, &owner);
+	set_access(&a, local, remote, peer_id, &owner);
 	if (shaping && shaping->rate)
 	{
-		put_shaping(nlh, shaping);
+		set_shaping(&a, shaping);
 	}
 	list = linked_list_create();
-	ok = talk(NETLINK_GENERIC, nlh, access_cb, list, what) &&
+	ok = flexvpn_talk(&r, access_cb, list, what) &&
 		 list->get_first(list, (void**)&created) == SUCCESS;
 	if (ok)
 	{	/* the kernel brings it up: nothing more to ask */
@@ -672,14 +490,15 @@ bool flexvpn_kernel_access_new(char *template, char *what, host_t *local,
 bool flexvpn_kernel_access_set(uint32_t ifindex, host_t *local,
 							   host_t *remote, char *peer_id, uint64_t *owner)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	uint16_t family;
+	struct fv_access a;
+	struct fv_request r = {
+		.cmd = FLEXVPN_CMD_ACCESS_SET,
+		.ifindex = ifindex,
+		.access = &a,
+	};
 
-	family = family_id();
-	return family &&
-		   talk(NETLINK_GENERIC, access_msg(buf, family, FLEXVPN_CMD_ACCESS_SET,
-								ifindex, NULL, local, remote, peer_id, owner),
-				NULL, NULL, "changing an access device");
+	set_access(&a, local, remote, peer_id, owner);
+	return flexvpn_talk(&r, NULL, NULL, "changing an access device");
 }
 
 /*
@@ -687,101 +506,26 @@ bool flexvpn_kernel_access_set(uint32_t ifindex, host_t *local,
  */
 bool flexvpn_kernel_access_del(uint32_t ifindex)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	uint16_t family;
+	struct fv_request r = {
+		.cmd = FLEXVPN_CMD_ACCESS_DEL,
+		.ifindex = ifindex,
+	};
 
-	family = family_id();
-	if (!family)
-	{
-		return FALSE;
-	}
-	nlh = genl_header(buf, family, FLEXVPN_CMD_ACCESS_DEL);
-	mnl_attr_put_u32(nlh, FLEXVPN_A_IFINDEX, ifindex);
-	return talk(NETLINK_GENERIC, nlh, NULL, NULL, "deleting an access device");
+	return flexvpn_talk(&r, NULL, NULL, "deleting an access device");
 }
 
 /* ------------------------------------------------------------ NHRP */
 
-/**
- * The family's id and the id of its events group.
- */
-typedef struct {
-	uint16_t family;
-	uint32_t group;
-} family_group_t;
-
-static int group_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *attr, *grp, *field;
-	family_group_t *ids = data;
-	uint32_t id;
-	bool events;
-
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
-	{
-		switch (mnl_attr_get_type(attr))
-		{
-			case CTRL_ATTR_FAMILY_ID:
-				ids->family = mnl_attr_get_u16(attr);
-				break;
-			case CTRL_ATTR_MCAST_GROUPS:
-				mnl_attr_for_each_nested(grp, attr)
-				{
-					events = FALSE;
-					id = 0;
-					mnl_attr_for_each_nested(field, grp)
-					{
-						if (mnl_attr_get_type(field) ==
-								CTRL_ATTR_MCAST_GRP_NAME)
-						{
-							events = streq(mnl_attr_get_str(field),
-										   FLEXVPN_MCGRP_EVENTS);
-						}
-						else if (mnl_attr_get_type(field) ==
-								CTRL_ATTR_MCAST_GRP_ID)
-						{
-							id = mnl_attr_get_u32(field);
-						}
-					}
-					if (events)
-					{
-						ids->group = id;
-					}
-				}
-				break;
-		}
-	}
-	return MNL_CB_OK;
-}
-
 /*
  * Described in header
  */
-struct mnl_socket *flexvpn_kernel_events_open(uint16_t *family)
+struct fvnl *flexvpn_kernel_events_open()
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	family_group_t ids = {};
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
+	struct fvnl *s;
 	int size = 1 << 20;
 
-	nlh = genl_header(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FLEXVPN_GENL_NAME);
-	if (!talk(NETLINK_GENERIC, nlh, group_cb, &ids,
-			  "generic netlink family " FLEXVPN_GENL_NAME
-			  " (is flexvpn.ko loaded?)"))
-	{
-		return NULL;
-	}
-	if (!ids.group)
-	{
-		DBG1(DBG_KNL, "flexvpn: the module has no \"%s\" group",
-			 FLEXVPN_MCGRP_EVENTS);
-		return NULL;
-	}
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl)
+	s = fvnl_open(NETLINK_GENERIC);
+	if (!s)
 	{
 		DBG1(DBG_KNL, "flexvpn: opening the events socket: %s",
 			 strerror(errno));
@@ -789,19 +533,15 @@ struct mnl_socket *flexvpn_kernel_events_open(uint16_t *family)
 	}
 	/* a burst of redirects must not overrun it; losing some is harmless,
 	 * the kernel repeats them while traffic goes through the hub */
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &size,
-			   sizeof(size));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-		mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &ids.group,
-							  sizeof(ids.group)) < 0)
+	setsockopt(fvnl_fd(s), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (fvnl_resolve(s) || fvnl_subscribe(s))
 	{
-		DBG1(DBG_KNL, "flexvpn: joining the \"%s\" group: %s",
-			 FLEXVPN_MCGRP_EVENTS, strerror(errno));
-		mnl_socket_close(nl);
+		DBG1(DBG_KNL, "flexvpn: the events of the flexvpn module: %s",
+			 s->error);
+		fvnl_close(s);
 		return NULL;
 	}
-	*family = ids.family;
-	return nl;
+	return s;
 }
 
 /*
@@ -843,7 +583,7 @@ bool flexvpn_kernel_link_packets(uint32_t ifindex, uint64_t *packets)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 
 	*packets = 0;
-	return talk(NETLINK_ROUTE, getlink_msg(buf, ifindex), stats_cb, packets,
+	return talk(getlink_msg(buf, ifindex), stats_cb, packets,
 				NULL);
 }
 
@@ -882,7 +622,7 @@ uint32_t flexvpn_kernel_route_get(int family, const uint8_t *addr,
 	{	/* as `ip route get ADDR vrf NAME`: the VRF's table */
 		mnl_attr_put_u32(nlh, RTA_OIF, vrf);
 	}
-	if (!talk(NETLINK_ROUTE, nlh, route_cb, &oif, NULL))
+	if (!talk(nlh, route_cb, &oif, NULL))
 	{
 		return 0;
 	}

@@ -14,21 +14,17 @@
 #include <net/if.h>
 #include <library.h>
 #include <networking/host.h>
+#include <fv_model.h>
 
 #include "flexvpn_profiles.h"
 
 /**
- * The owner handle of the devices the plugin creates: this tag in the high
- * 32 bits, the IKE_SA's unique id in the low 32. The tag lets a restarted
- * charon find the devices of its predecessor.
+ * What the plugin keeps of an access device the kernel told it about.
  */
-#define FLEXVPN_OWNER_TAG 0x5357414eULL	/* "SWAN" */
-#define FLEXVPN_OWNER(unique_id) ((FLEXVPN_OWNER_TAG << 32) | (unique_id))
-#define FLEXVPN_OWNER_IS_OURS(owner) (((owner) >> 32) == FLEXVPN_OWNER_TAG)
-
 typedef struct {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
+	/** fv_owner_ike() of its IKE_SA for the devices the plugin creates */
 	uint64_t owner;
 } flexvpn_access_t;
 
@@ -107,14 +103,14 @@ bool flexvpn_kernel_addr_add(host_t *addr, uint32_t ifindex);
 
 /* ------------------------------------------------------------ NHRP */
 
-struct mnl_socket;
+struct fvnl;
 
 /**
  * A generic netlink socket joined to the module's events group (redirect
- * triggers, devices coming and going); family: the family's id. NULL
+ * triggers, devices coming and going), read with fvnl_recv(); NULL
  * (logged) when the module is not loaded.
  */
-struct mnl_socket *flexvpn_kernel_events_open(uint16_t *family);
+struct fvnl *flexvpn_kernel_events_open();
 
 /**
  * The master (a VRF) a device is enslaved to, 0 for none.

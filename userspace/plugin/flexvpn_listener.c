@@ -435,7 +435,7 @@ static device_t *device_up(private_flexvpn_listener_t *this, ike_sa_t *ike_sa,
 	host_t *local = ike_sa->get_my_host(ike_sa);
 	host_t *remote = ike_sa->get_other_host(ike_sa);
 	identification_t *peer = ike_sa->get_other_eap_id(ike_sa);
-	uint64_t owner = FLEXVPN_OWNER(id);
+	uint64_t owner = fv_owner_ike(id);
 	flexvpn_access_t access;
 	char peer_id[256], what[256];
 	device_t *dev;
@@ -961,7 +961,7 @@ METHOD(listener_t, ike_rekey, bool,
 	private_flexvpn_listener_t *this, ike_sa_t *old, ike_sa_t *new)
 {
 	uint32_t id = new->get_unique_id(new);
-	uint64_t owner = FLEXVPN_OWNER(id);
+	uint64_t owner = fv_owner_ike(id);
 	device_t *dev;
 
 	this->mutex->lock(this->mutex);
@@ -1026,6 +1026,7 @@ METHOD(flexvpn_listener_t, cleanup, void,
 {
 	flexvpn_access_t *access;
 	linked_list_t *list;
+	uint32_t ike_id;
 	int count = 0;
 
 	list = flexvpn_kernel_access_dump();
@@ -1036,12 +1037,12 @@ METHOD(flexvpn_listener_t, cleanup, void,
 	this->mutex->lock(this->mutex);
 	while (list->remove_first(list, (void**)&access) == SUCCESS)
 	{
-		if (FLEXVPN_OWNER_IS_OURS(access->owner) &&
-			!device_by_ike(this, (uint32_t)access->owner) &&
+		if (fv_owner_ike_sa(access->owner, &ike_id) &&
+			!device_by_ike(this, ike_id) &&
 			flexvpn_kernel_access_del(access->ifindex))
 		{
 			DBG1(DBG_CFG, "flexvpn: deleted %s left behind by IKE_SA [%u]",
-				 access->ifname, (uint32_t)access->owner);
+				 access->ifname, ike_id);
 			count++;
 		}
 		free(access);

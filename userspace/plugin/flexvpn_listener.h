@@ -31,7 +31,7 @@ struct flexvpn_listener_t {
 
 	/**
 	 * Delete the access devices a previous charon left behind (owner tag
-	 * FLEXVPN_OWNER_TAG and no IKE_SA of ours).
+	 * FV_OWNER_IKE_TAG and no IKE_SA of ours).
 	 */
 	void (*cleanup)(flexvpn_listener_t *this);
 

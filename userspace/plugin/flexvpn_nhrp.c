@@ -37,8 +37,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <linux/if_packet.h>
-#include <linux/genetlink.h>
-#include <libmnl/libmnl.h>
+#include <fvnl.h>
 #include <linux/flexvpn.h>
 
 #include <daemon.h>
@@ -188,9 +187,8 @@ struct private_flexvpn_nhrp_t {
 
 	/** AF_PACKET socket for 0x2001 on every device */
 	int pkt;
-	/** the events group, and the family's id */
-	struct mnl_socket *events;
-	uint16_t family;
+	/** joined to the module's events group */
+	struct fvnl *events;
 	/** the control socket */
 	int ctl;
 
@@ -1457,79 +1455,52 @@ CALLBACK(packet_cb, bool,
 
 /* ------------------------------------------------------------ events */
 
+/* a malformed trigger, or one the NHRP side cannot use, is skipped */
 static int redirect_cb(const struct nlmsghdr *nlh, void *data)
 {
 	private_flexvpn_nhrp_t *this = data;
-	struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr, *nest;
-	const uint8_t *packet = NULL;
 	struct nhrp_addr src = {};
-	uint32_t in = 0;
-	size_t len = 0;
+	struct fv_redirect r;
 
-	if (nlh->nlmsg_type != this->family || genl->cmd != FLEXVPN_CMD_REDIRECT)
+	if (fvnl_cmd(nlh) != FLEXVPN_CMD_REDIRECT ||
+		fvnl_get_redirect(nlh, &r) != 0 || !r.ifindex_in ||
+		!fv_has(r.present, FLEXVPN_REDIRECT_A_PACKET))
 	{
 		return MNL_CB_OK;
 	}
-	mnl_attr_for_each(nest, nlh, sizeof(*genl))
+	if (fv_has(r.present, FLEXVPN_REDIRECT_A_SRC_IPV4))
 	{
-		if (mnl_attr_get_type(nest) != FLEXVPN_A_REDIRECT)
-		{
-			continue;
-		}
-		mnl_attr_for_each_nested(attr, nest)
-		{
-			switch (mnl_attr_get_type(attr))
-			{
-				case FLEXVPN_REDIRECT_A_IFINDEX_IN:
-					in = mnl_attr_get_u32(attr);
-					break;
-				case FLEXVPN_REDIRECT_A_SRC_IPV4:
-				case FLEXVPN_REDIRECT_A_SRC_IPV6:
-					if (mnl_attr_get_payload_len(attr) == 4 ||
-						mnl_attr_get_payload_len(attr) == 16)
-					{
-						src.len = mnl_attr_get_payload_len(attr);
-						memcpy(src.bytes, mnl_attr_get_payload(attr),
-							   src.len);
-					}
-					break;
-				case FLEXVPN_REDIRECT_A_PACKET:
-					packet = mnl_attr_get_payload(attr);
-					len = mnl_attr_get_payload_len(attr);
-					break;
-			}
-		}
+		src.len = sizeof(r.src.v4);
+		memcpy(src.bytes, &r.src.v4, src.len);
 	}
-	if (in && packet)
+	else if (fv_has(r.present, FLEXVPN_REDIRECT_A_SRC_IPV6))
 	{
-		redirect(this, in, &src, packet, len);
+		src.len = sizeof(r.src.v6);
+		memcpy(src.bytes, &r.src.v6, src.len);
 	}
+	this->mutex->lock(this->mutex);
+	redirect(this, r.ifindex_in, &src, r.packet.data, r.packet.len);
+	this->mutex->unlock(this->mutex);
 	return MNL_CB_OK;
 }
 
 CALLBACK(events_cb, bool,
 	private_flexvpn_nhrp_t *this, int fd, watcher_event_t event)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	ssize_t len;
+	int err;
 
-	while (TRUE)
+	while ((err = fvnl_recv(this->events, redirect_cb, this)) != -EAGAIN)
 	{
-		len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (len < 0)
-		{
-			if (errno == ENOBUFS)
-			{	/* the kernel repeats what we lost while traffic flows */
-				DBG1(DBG_NET, "flexvpn: redirect events lost (ENOBUFS)");
-				continue;
-			}
-			return TRUE;
+		if (err == -ENOBUFS)
+		{	/* the kernel repeats what we lost while traffic flows */
+			DBG1(DBG_NET, "flexvpn: redirect events lost (ENOBUFS)");
 		}
-		this->mutex->lock(this->mutex);
-		mnl_cb_run(buf, len, 0, 0, redirect_cb, this);
-		this->mutex->unlock(this->mutex);
+		else if (err)
+		{
+			break;
+		}
 	}
+	return TRUE;
 }
 
 /* ------------------------------------------------------------ the clock */
@@ -2002,7 +1973,7 @@ METHOD(flexvpn_nhrp_t, start, bool,
 			 strerror(errno));
 		return FALSE;
 	}
-	this->events = flexvpn_kernel_events_open(&this->family);
+	this->events = flexvpn_kernel_events_open();
 	if (!this->events)
 	{
 		close(this->pkt);
@@ -2010,8 +1981,8 @@ METHOD(flexvpn_nhrp_t, start, bool,
 		return FALSE;
 	}
 	lib->watcher->add(lib->watcher, this->pkt, WATCHER_READ, packet_cb, this);
-	lib->watcher->add(lib->watcher, mnl_socket_get_fd(this->events),
-					  WATCHER_READ, events_cb, this);
+	lib->watcher->add(lib->watcher, fvnl_fd(this->events), WATCHER_READ,
+					  events_cb, this);
 
 	/* abstract: the network namespace's own */
 	this->ctl = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -2050,8 +2021,8 @@ METHOD(flexvpn_nhrp_t, destroy, void,
 	}
 	if (this->events)
 	{
-		lib->watcher->remove(lib->watcher, mnl_socket_get_fd(this->events));
-		mnl_socket_close(this->events);
+		lib->watcher->remove(lib->watcher, fvnl_fd(this->events));
+		fvnl_close(this->events);
 	}
 	if (this->pkt >= 0)
 	{

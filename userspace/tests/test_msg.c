@@ -9,7 +9,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include "genl.h"
+#include "fvnl.h"
 #include "netlink.h"
 #include "print.h"
 #include "subcommands.h"
@@ -17,7 +17,7 @@
 
 #define FAMILY 0x1d	/* any id: the controller is not asked */
 
-static char buf[GENL_BUF_SIZE];
+static char buf[FVNL_BUF_SIZE];
 
 /* The attributes of a message or a nest, by type, and how many there are */
 struct attrs {
@@ -118,7 +118,7 @@ static struct nlmsghdr *access_new(const char *line)
 	};
 
 	ok(!access_add_parse(w->argc, w->argv, &a), "access add %s", line);
-	return nl_request(buf, FAMILY, &r);
+	return fvnl_request(buf, FAMILY, &r);
 }
 
 static void test_access_new(void)
@@ -161,7 +161,7 @@ static struct attrs template_set_nest(const char *line)
 	struct attrs top;
 
 	ok(!template_set_parse(w->argc, w->argv, &t), "template set %s", line);
-	nlh = nl_request(buf, FAMILY, &r);
+	nlh = fvnl_request(buf, FAMILY, &r);
 	top = msg_attrs(nlh);
 	ok(is_request(nlh, FLEXVPN_CMD_TEMPLATE_SET, NLM_F_ACK) &&
 	   top.count == 2 && is_strz(top.tb[FLEXVPN_A_IFNAME], "vt1"),
@@ -257,7 +257,7 @@ static struct attrs template_group_nest(const char *line)
 
 	ok(!template_group_parse(w->argc, w->argv, &t), "template group %s",
 	   line);
-	nlh = nl_request(buf, FAMILY, &r);
+	nlh = fvnl_request(buf, FAMILY, &r);
 	top = msg_attrs(nlh);
 	n = nest_attrs(nest_of(&top, FLEXVPN_A_TEMPLATE));
 	ok(is_request(nlh, FLEXVPN_CMD_TEMPLATE_SET, NLM_F_ACK) &&
@@ -309,7 +309,7 @@ static void test_access_shaper(void)
 
 	w = words("va1 rate 1gbit group none");
 	ok(!access_set_parse(w->argc, w->argv, &a), "access set va1 rate ...");
-	top = msg_attrs(nl_request(buf, FAMILY, &r));
+	top = msg_attrs(fvnl_request(buf, FAMILY, &r));
 	n = nest_attrs(nest_of(&top, FLEXVPN_A_ACCESS));
 	sh = nest_attrs(nest_of(&n, FLEXVPN_ACCESS_A_SHAPER));
 	ok(n.count == 1 && sh.count == 2 &&
@@ -327,7 +327,7 @@ static void test_access_shaper(void)
 /* A template reply with the parent's counters and two groups, padded */
 static struct nlmsghdr *template_reply(void)
 {
-	struct nlmsghdr *nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_TEMPLATE_GET, 0);
+	struct nlmsghdr *nlh = fvnl_msg(buf, FAMILY, FLEXVPN_CMD_TEMPLATE_GET, 0);
 	struct nlattr *nest, *sub, *st;
 	int i;
 
@@ -362,7 +362,7 @@ static void test_template_reply(void)
 {
 	struct fv_template t;
 
-	ok(!nl_get_template(template_reply(), &t), "template reply: decodes");
+	ok(!fvnl_get_template(template_reply(), &t), "template reply: decodes");
 	ok(t.shaper_rate == 100000000 && t.shaper_overhead == 36 &&
 	   t.shaper.present == (BIT(FLEXVPN_SHAPER_A_RATE) |
 				BIT(FLEXVPN_SHAPER_A_QLEN)) &&
@@ -380,7 +380,7 @@ static void test_template_reply(void)
 /* More groups than the model holds: refused, not cut short */
 static void test_too_many_groups(void)
 {
-	struct nlmsghdr *nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_TEMPLATE_GET, 0);
+	struct nlmsghdr *nlh = fvnl_msg(buf, FAMILY, FLEXVPN_CMD_TEMPLATE_GET, 0);
 	struct nlattr *nest = mnl_attr_nest_start(nlh, FLEXVPN_A_TEMPLATE);
 	struct nlattr *g;
 	static struct fv_template t;
@@ -392,7 +392,7 @@ static void test_too_many_groups(void)
 		mnl_attr_nest_end(nlh, g);
 	}
 	mnl_attr_nest_end(nlh, nest);
-	ok(nl_get_template(nlh, &t) == -EMSGSIZE,
+	ok(fvnl_get_template(nlh, &t) == -EMSGSIZE,
 	   "template reply: more than FV_GROUPS_MAX groups is refused");
 }
 
@@ -406,7 +406,7 @@ static struct nlmsghdr *access_target(uint8_t cmd, bool dump,
 	ok(!access_target_parse(w->argc, w->argv, &r.dev, &filter),
 	   "target \"%s\"", line);
 	r.dump = dump;
-	return nl_request(buf, FAMILY, &r);
+	return fvnl_request(buf, FAMILY, &r);
 }
 
 static void test_access_del_get(void)
@@ -452,7 +452,7 @@ static void test_access_set(void)
 	struct attrs top, n;
 
 	ok(!access_set_parse(w->argc, w->argv, &a), "access set parses");
-	nlh = nl_request(buf, FAMILY, &r);
+	nlh = fvnl_request(buf, FAMILY, &r);
 	top = msg_attrs(nlh);
 	n = nest_attrs(nest_of(&top, FLEXVPN_A_ACCESS));
 	ok(is_request(nlh, FLEXVPN_CMD_ACCESS_SET, NLM_F_ACK) &&
@@ -462,10 +462,22 @@ static void test_access_set(void)
 	   "ACCESS_SET: name, REMOTE_IPV6 and OWNER");
 }
 
+/* The plugin and the benchmarks name devices by ifindex */
+static void test_by_ifindex(void)
+{
+	struct fv_request r = { .cmd = FLEXVPN_CMD_ACCESS_DEL, .ifindex = 42 };
+	struct nlmsghdr *nlh = fvnl_request(buf, FAMILY, &r);
+	struct attrs top = msg_attrs(nlh);
+
+	ok(is_request(nlh, FLEXVPN_CMD_ACCESS_DEL, NLM_F_ACK) &&
+	   top.count == 1 && is_u32(top.tb[FLEXVPN_A_IFINDEX], 42),
+	   "ACCESS_DEL by ifindex: IFINDEX u32 alone at the top level");
+}
+
 /* A reply as a module could send it, padding and newer attributes too */
 static struct nlmsghdr *access_reply(void)
 {
-	struct nlmsghdr *nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_ACCESS_NEW, 0);
+	struct nlmsghdr *nlh = fvnl_msg(buf, FAMILY, FLEXVPN_CMD_ACCESS_NEW, 0);
 	struct nlattr *nest, *stats;
 	uint8_t ip[16];
 
@@ -516,7 +528,7 @@ static void test_access_reply(void)
 {
 	struct fv_access a;
 
-	ok(!nl_get_access(access_reply(), &a), "reply: decodes, newer "
+	ok(!fvnl_get_access(access_reply(), &a), "reply: decodes, newer "
 	   "attributes skipped");
 	is_int(a.present, BIT(FLEXVPN_ACCESS_A_IFINDEX) |
 			  BIT(FLEXVPN_ACCESS_A_IFNAME) |
@@ -535,14 +547,14 @@ static void test_access_reply(void)
 	ok(a.stats[FLEXVPN_STATS_A_RX_PACKETS] == 11 &&
 	   a.stats[FLEXVPN_STATS_A_TX_TOO_BIG] == 9 &&
 	   !a.stats[FLEXVPN_STATS_A_TX_PACKETS], "reply: counters");
-	ok(nl_cmd(access_reply()) == FLEXVPN_CMD_ACCESS_NEW, "reply: command");
+	ok(fvnl_cmd(access_reply()) == FLEXVPN_CMD_ACCESS_NEW, "reply: command");
 	test_reply_printed(&a);
 }
 
 /* A redirect event as the module sends it, IPv6, with a newer attribute */
 static void test_redirect_event(void)
 {
-	struct nlmsghdr *nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_REDIRECT, 0);
+	struct nlmsghdr *nlh = fvnl_msg(buf, FAMILY, FLEXVPN_CMD_REDIRECT, 0);
 	static const uint8_t head[40] = { 0x60 };
 	struct fv_redirect r;
 	struct nlattr *nest;
@@ -561,8 +573,8 @@ static void test_redirect_event(void)
 	mnl_attr_put_u32(nlh, FLEXVPN_REDIRECT_A_MAX + 1, 0);	/* newer */
 	mnl_attr_nest_end(nlh, nest);
 
-	ok(nl_cmd(nlh) == FLEXVPN_CMD_REDIRECT, "redirect: command");
-	ok(!nl_get_redirect(nlh, &r), "redirect: decodes");
+	ok(fvnl_cmd(nlh) == FLEXVPN_CMD_REDIRECT, "redirect: command");
+	ok(!fvnl_get_redirect(nlh, &r), "redirect: decodes");
 	ok(r.ifindex_in == 10 && r.ifindex_out == 11 && r.network_id == 5 &&
 	   !memcmp(&r.src.v6, src, 16) && !memcmp(&r.dst.v6, dst, 16) &&
 	   r.packet_len == 1280 && r.packet.len == sizeof(head) &&
@@ -571,12 +583,12 @@ static void test_redirect_event(void)
 	   "redirect: values, the packet's head and its length");
 
 	/* a head longer than the uapi's bound is refused, not overrun */
-	nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_REDIRECT, 0);
+	nlh = fvnl_msg(buf, FAMILY, FLEXVPN_CMD_REDIRECT, 0);
 	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_REDIRECT);
 	mnl_attr_put(nlh, FLEXVPN_REDIRECT_A_PACKET,
 		     FLEXVPN_REDIRECT_PACKET_MAX + 1, buf + 1024);
 	mnl_attr_nest_end(nlh, nest);
-	ok(nl_get_redirect(nlh, &r) == -EBADMSG, "redirect: head too long");
+	ok(fvnl_get_redirect(nlh, &r) == -EBADMSG, "redirect: head too long");
 }
 
 /* Replies that break the uapi's types are refused, not half-read */
@@ -586,27 +598,27 @@ static void test_malformed(void)
 	struct nlattr *nest;
 	struct fv_access a;
 
-	nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_ACCESS_GET, 0);
-	ok(nl_get_access(nlh, &a) == -EBADMSG, "malformed: no nest");
+	nlh = fvnl_msg(buf, FAMILY, FLEXVPN_CMD_ACCESS_GET, 0);
+	ok(fvnl_get_access(nlh, &a) == -EBADMSG, "malformed: no nest");
 	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_ACCESS);
 	mnl_attr_put(nlh, FLEXVPN_ACCESS_A_REMOTE_IPV4, 3, "abc");
 	mnl_attr_nest_end(nlh, nest);
-	ok(nl_get_access(nlh, &a) == -EBADMSG, "malformed: 3-byte address");
+	ok(fvnl_get_access(nlh, &a) == -EBADMSG, "malformed: 3-byte address");
 
-	nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_ACCESS_GET, 0);
+	nlh = fvnl_msg(buf, FAMILY, FLEXVPN_CMD_ACCESS_GET, 0);
 	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_ACCESS);
 	mnl_attr_put_strz(nlh, FLEXVPN_ACCESS_A_IFNAME, "abcdefghijklmnop");
 	mnl_attr_nest_end(nlh, nest);
-	ok(nl_get_access(nlh, &a) == -EBADMSG, "malformed: name too long");
+	ok(fvnl_get_access(nlh, &a) == -EBADMSG, "malformed: name too long");
 
-	nlh = genl_msg(buf, FAMILY, FLEXVPN_CMD_ACCESS_GET, 0);
+	nlh = fvnl_msg(buf, FAMILY, FLEXVPN_CMD_ACCESS_GET, 0);
 	nest = mnl_attr_nest_start(nlh, FLEXVPN_A_ACCESS);
 	mnl_attr_put(nlh, FLEXVPN_ACCESS_A_IFNAME, 4, "va12");
 	mnl_attr_nest_end(nlh, nest);
-	ok(nl_get_access(nlh, &a) == -EBADMSG, "malformed: name without NUL");
+	ok(fvnl_get_access(nlh, &a) == -EBADMSG, "malformed: name without NUL");
 
 	nlh = mnl_nlmsg_put_header(buf);
-	ok(nl_cmd(nlh) == 0, "malformed: no genl header, no command");
+	ok(fvnl_cmd(nlh) == 0, "malformed: no genl header, no command");
 }
 
 /*
@@ -652,7 +664,7 @@ static void test_template_roundtrip(void)
 
 	inet_pton(AF_INET, "192.0.2.1", &t.local.v4);
 	inet_pton(AF_INET6, "2001:db8::1", &t.local.v6);
-	ok(!nl_get_template(nl_request(buf, FAMILY, &r), &back) &&
+	ok(!fvnl_get_template(fvnl_request(buf, FAMILY, &r), &back) &&
 	   !memcmp(&t, &back, sizeof(t)), "template: encode, decode, same");
 }
 
@@ -682,23 +694,23 @@ static void test_status(void)
 	char msg[256];
 	int status;
 
-	status = genl_status(error_msg(ack, -EINVAL, NLM_F_CAPPED |
+	status = fvnl_status(error_msg(ack, -EINVAL, NLM_F_CAPPED |
 				       NLM_F_ACK_TLVS, req, "MTU too small"),
 			     msg, sizeof(msg));
 	ok(status == -EINVAL && !strcmp(msg, "MTU too small"),
 	   "status: capped error, the kernel's message verbatim");
-	status = genl_status(error_msg(ack, -EEXIST, NLM_F_ACK_TLVS, req,
+	status = fvnl_status(error_msg(ack, -EEXIST, NLM_F_ACK_TLVS, req,
 				       "peer exists"), msg, sizeof(msg));
 	ok(status == -EEXIST && !strcmp(msg, "peer exists"),
 	   "status: uncapped error, message after the echoed request");
-	status = genl_status(error_msg(ack, -EPERM, 0, req, NULL), msg,
+	status = fvnl_status(error_msg(ack, -EPERM, 0, req, NULL), msg,
 			     sizeof(msg));
 	ok(status == -EPERM && !*msg, "status: no message, no ACK_TLVS");
-	status = genl_status(error_msg(ack, -EPERM, NLM_F_CAPPED, req, "x"),
+	status = fvnl_status(error_msg(ack, -EPERM, NLM_F_CAPPED, req, "x"),
 			     msg, sizeof(msg));
 	ok(status == -EPERM && !*msg,
 	   "status: attributes not flagged as ACK_TLVS are not read");
-	status = genl_status(error_msg(ack, 0, NLM_F_CAPPED, req, NULL), msg,
+	status = fvnl_status(error_msg(ack, 0, NLM_F_CAPPED, req, NULL), msg,
 			     sizeof(msg));
 	ok(status == 0 && !*msg, "status: a plain ack");
 }
@@ -712,17 +724,17 @@ static void test_status_done(void)
 
 	nlh->nlmsg_type = NLMSG_DONE;
 	err = mnl_nlmsg_put_extra_header(nlh, sizeof(int));
-	status = genl_status(nlh, msg, sizeof(msg));
+	status = fvnl_status(nlh, msg, sizeof(msg));
 	ok(status == 0 && !*msg, "status: the end of a dump");
 	*err = -ENOBUFS;
 	nlh->nlmsg_flags = NLM_F_ACK_TLVS;
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "dump failed");
-	status = genl_status(nlh, msg, sizeof(msg));
+	status = fvnl_status(nlh, msg, sizeof(msg));
 	ok(status == -ENOBUFS && !strcmp(msg, "dump failed"),
 	   "status: a dump that failed, with its message");
 	nlh = mnl_nlmsg_put_header(done);
 	nlh->nlmsg_type = NLMSG_ERROR;
-	ok(genl_status(nlh, msg, sizeof(msg)) == -EBADMSG,
+	ok(fvnl_status(nlh, msg, sizeof(msg)) == -EBADMSG,
 	   "status: a truncated NLMSG_ERROR");
 }
 
@@ -737,6 +749,7 @@ int main(void)
 	test_too_many_groups();
 	test_access_del_get();
 	test_access_set();
+	test_by_ifindex();
 	test_access_reply();
 	test_redirect_event();
 	test_malformed();

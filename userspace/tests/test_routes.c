@@ -112,14 +112,14 @@ static void test_owner(void)
 {
 	uint32_t ike_sa = 0;
 
-	is_int(owner_ike_sa(0x5357414e00000007ULL, &ike_sa), 1,
+	is_int(fv_owner_ike_sa(0x5357414e00000007ULL, &ike_sa), 1,
 	       "owner: the plugin's tag");
 	is_int(ike_sa, 7, "owner: its IKE_SA");
-	is_int(owner_ike_sa(0x5357414effffffffULL, &ike_sa), 1,
+	is_int(fv_owner_ike_sa(0x5357414effffffffULL, &ike_sa), 1,
 	       "owner: the largest IKE_SA");
 	is_int(ike_sa, 4294967295LL, "owner: all 32 low bits");
-	is_int(owner_ike_sa(42, &ike_sa), 0, "owner: a number of one's own");
-	is_int(owner_ike_sa(0x4e41575300000007ULL, &ike_sa), 0,
+	is_int(fv_owner_ike_sa(42, &ike_sa), 0, "owner: a number of one's own");
+	is_int(fv_owner_ike_sa(0x4e41575300000007ULL, &ike_sa), 0,
 	       "owner: the tag in the wrong order");
 }
 

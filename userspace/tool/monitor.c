@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <string.h>
 
-#include "genl.h"
 #include "netlink.h"
 #include "print.h"
 #include "subcommands.h"
@@ -81,10 +80,13 @@ static int catch_signals(sigset_t *waitmask)
 	return 0;
 }
 
-/* A receive-buffer overrun loses events, but not the ones after it */
-static int monitor_loop(struct genl *g, struct out *o, const sigset_t *mask)
+/*
+ * A receive-buffer overrun loses events, but not the ones after it. A
+ * wake-up with nothing to read (-EAGAIN) is no error.
+ */
+static int monitor_loop(struct fvnl *s, struct out *o, const sigset_t *mask)
 {
-	struct pollfd pfd = { .fd = genl_fd(g), .events = POLLIN };
+	struct pollfd pfd = { .fd = fvnl_fd(s), .events = POLLIN };
 	int err;
 
 	while (!stopping) {
@@ -93,11 +95,11 @@ static int monitor_loop(struct genl *g, struct out *o, const sigset_t *mask)
 				continue;
 			return errorf(EXIT_REFUSED, "poll: %s", strerror(errno));
 		}
-		err = genl_recv(g, monitor_cb, o);
+		err = fvnl_recv(s, monitor_cb, o);
 		if (err == -ENOBUFS)
 			fprintf(stderr, "Warning: events were lost\n");
-		else if (err)
-			return errorf(EXIT_REFUSED, "%s", strerror(-err));
+		else if (err && err != -EAGAIN)
+			return errorf(EXIT_REFUSED, "%s", s->error);
 	}
 	return 0;
 }
@@ -105,7 +107,7 @@ static int monitor_loop(struct genl *g, struct out *o, const sigset_t *mask)
 /* JSON stays compact even with -p: the contract is one event per line */
 int monitor_main(int argc, char *argv[])
 {
-	struct genl *g;
+	struct fvnl *s;
 	sigset_t mask;
 	struct out o;
 	int ret;
@@ -114,11 +116,11 @@ int monitor_main(int argc, char *argv[])
 		return errorf(EXIT_USAGE, "unexpected \"%s\"", argv[0]);
 	out_init(&o, stdout);
 	o.j.pretty = false;
-	g = genl_open();
-	if (!g)
+	s = nl_open();
+	if (!s)
 		return EXIT_REFUSED;
-	ret = genl_subscribe(g) ?: catch_signals(&mask) ?:
-	      monitor_loop(g, &o, &mask);
-	genl_close(g);
+	ret = fvnl_subscribe(s) ? errorf(EXIT_REFUSED, "%s", s->error) :
+	      catch_signals(&mask) ?: monitor_loop(s, &o, &mask);
+	fvnl_close(s);
 	return ret;
 }

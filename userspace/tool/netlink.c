@@ -1,401 +1,70 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * flexvpn's messages: the model structs to and from their netlink
- * attributes, and running one request against the kernel.
- *
- * One table per nest maps each attribute to its model field; encoding and
- * decoding both walk it, so a new attribute is one line here.
+ * How the tool talks to flexvpn: the library's sockets and messages, with
+ * every refusal and warning printed the tool's way and turned into its exit
+ * status.
  */
-#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
-#include <linux/genetlink.h>
+#include <linux/netlink.h>
 
-#include "genl.h"
 #include "netlink.h"
 #include "print.h"
 
-enum field_kind {
-	F_NONE,		/* not decoded: unknown, or padding */
-	F_FIXED,	/* u8/u32/u64, addresses: the bytes as they are */
-	F_STRING,	/* NUL-terminated, at most the field's size */
-	F_COUNTERS,	/* read-only nest of u64 by attribute number */
-	F_FLAG,		/* no payload: the present bit alone */
-	F_NEST,		/* a nested model, its own table */
-	F_LIST,		/* one nested model per attribute, into a list */
-	F_BYTES,	/* binary up to a size: a uint32_t length, the bytes */
-};
-
-struct field;
-
-/*
- * The table of a nested model, whose first member is its own present
- * mask; for F_LIST, how the list (a uint32_t count, then the elements)
- * is laid out.
- */
-struct nest {
-	const struct field *fields;
-	size_t n;
-	size_t first;		/* F_LIST: offset of the first element */
-	size_t size;		/* F_LIST: of one element */
-	size_t max;		/* F_LIST: elements the list holds */
-};
-
-struct field {
-	enum field_kind kind;
-	size_t offset;
-	size_t size;
-	const struct nest *nest;	/* F_NEST, F_LIST */
-};
-
-#define FIELD(kind, type, member) \
-	{ kind, offsetof(type, member), sizeof(((type *)0)->member), NULL }
-#define NESTED(kind, type, member, desc) \
-	{ kind, offsetof(type, member), sizeof(((type *)0)->member), desc }
-#define TMPL(kind, member) FIELD(kind, struct fv_template, member)
-#define ACCESS(kind, member) FIELD(kind, struct fv_access, member)
-#define SHAPER(kind, member) FIELD(kind, struct fv_shaper, member)
-#define GROUP(kind, member) FIELD(kind, struct fv_group, member)
-#define FLAG { F_FLAG, 0, 0, NULL }
-
-_Static_assert(offsetof(struct fv_shaper, present) == 0 &&
-	       offsetof(struct fv_group, present) == 0 &&
-	       offsetof(struct fv_groups, count) == 0,
-	       "nested models start with their present mask, lists with the count");
-
-static const struct field shaper_fields[FLEXVPN_SHAPER_A_MAX + 1] = {
-	[FLEXVPN_SHAPER_A_RATE] = SHAPER(F_FIXED, rate),
-	[FLEXVPN_SHAPER_A_CEIL] = SHAPER(F_FIXED, ceil),
-	[FLEXVPN_SHAPER_A_BURST] = SHAPER(F_FIXED, burst),
-	[FLEXVPN_SHAPER_A_QLEN] = SHAPER(F_FIXED, qlen),
-	[FLEXVPN_SHAPER_A_GROUP] = SHAPER(F_STRING, group),
-};
-
-static const struct nest shaper_nest = {
-	shaper_fields, ARRAY_SIZE(shaper_fields), 0, 0, 0
-};
-
-static const struct field group_fields[FLEXVPN_GROUP_A_MAX + 1] = {
-	[FLEXVPN_GROUP_A_NAME] = GROUP(F_STRING, name),
-	[FLEXVPN_GROUP_A_RATE] = GROUP(F_FIXED, rate),
-	[FLEXVPN_GROUP_A_CEIL] = GROUP(F_FIXED, ceil),
-	[FLEXVPN_GROUP_A_DELETE] = FLAG,
-	[FLEXVPN_GROUP_A_MEMBERS] = GROUP(F_FIXED, members),
-	[FLEXVPN_GROUP_A_STATS] = GROUP(F_COUNTERS, stats),
-};
-
-static const struct nest group_list = {
-	group_fields, ARRAY_SIZE(group_fields), offsetof(struct fv_groups, v),
-	sizeof(struct fv_group), FV_GROUPS_MAX
-};
-
-static const struct field template_fields[FLEXVPN_TMPL_A_MAX + 1] = {
-	[FLEXVPN_TMPL_A_IFINDEX] = TMPL(F_FIXED, ifindex),
-	[FLEXVPN_TMPL_A_IFNAME] = TMPL(F_STRING, ifname),
-	[FLEXVPN_TMPL_A_MTU] = TMPL(F_FIXED, mtu),
-	[FLEXVPN_TMPL_A_MTU_EFFECTIVE] = TMPL(F_FIXED, mtu_effective),
-	[FLEXVPN_TMPL_A_UNDERLAY_IFINDEX] = TMPL(F_FIXED, underlay),
-	[FLEXVPN_TMPL_A_SOURCE_IFINDEX] = TMPL(F_FIXED, source),
-	[FLEXVPN_TMPL_A_LOCAL_IPV4] = TMPL(F_FIXED, local.v4),
-	[FLEXVPN_TMPL_A_LOCAL_IPV6] = TMPL(F_FIXED, local.v6),
-	[FLEXVPN_TMPL_A_GRE_KEY_MODE] = TMPL(F_FIXED, key_mode),
-	[FLEXVPN_TMPL_A_GRE_KEY] = TMPL(F_FIXED, key),
-	[FLEXVPN_TMPL_A_NHRP_NETWORK_ID] = TMPL(F_FIXED, nhrp_network_id),
-	[FLEXVPN_TMPL_A_NHRP_REDIRECT] = TMPL(F_FIXED, nhrp_redirect),
-	[FLEXVPN_TMPL_A_NHRP_REDIRECT_INTERVAL] = TMPL(F_FIXED,
-						       nhrp_redirect_interval),
-	[FLEXVPN_TMPL_A_ALLOW_UNPROTECTED] = TMPL(F_FIXED, allow_unprotected),
-	[FLEXVPN_TMPL_A_NAME_PREFIX] = TMPL(F_STRING, prefix),
-	[FLEXVPN_TMPL_A_ACCESS_COUNT] = TMPL(F_FIXED, access_count),
-	[FLEXVPN_TMPL_A_SHAPER_RATE] = TMPL(F_FIXED, shaper_rate),
-	[FLEXVPN_TMPL_A_SHAPER_OVERHEAD] = TMPL(F_FIXED, shaper_overhead),
-	[FLEXVPN_TMPL_A_SHAPER] = NESTED(F_NEST, struct fv_template, shaper,
-					 &shaper_nest),
-	[FLEXVPN_TMPL_A_SHAPER_GROUP] = NESTED(F_LIST, struct fv_template,
-					       groups, &group_list),
-	[FLEXVPN_TMPL_A_SHAPER_STATS] = TMPL(F_COUNTERS, shaper_stats),
-};
-
-static const struct field access_fields[FLEXVPN_ACCESS_A_MAX + 1] = {
-	[FLEXVPN_ACCESS_A_IFINDEX] = ACCESS(F_FIXED, ifindex),
-	[FLEXVPN_ACCESS_A_IFNAME] = ACCESS(F_STRING, ifname),
-	[FLEXVPN_ACCESS_A_TEMPLATE_IFINDEX] = ACCESS(F_FIXED, template_ifindex),
-	[FLEXVPN_ACCESS_A_LOCAL_IPV4] = ACCESS(F_FIXED, local.v4),
-	[FLEXVPN_ACCESS_A_LOCAL_IPV6] = ACCESS(F_FIXED, local.v6),
-	[FLEXVPN_ACCESS_A_REMOTE_IPV4] = ACCESS(F_FIXED, remote.v4),
-	[FLEXVPN_ACCESS_A_REMOTE_IPV6] = ACCESS(F_FIXED, remote.v6),
-	[FLEXVPN_ACCESS_A_GRE_KEY] = ACCESS(F_FIXED, key),
-	[FLEXVPN_ACCESS_A_PEER_ID] = ACCESS(F_STRING, peer_id),
-	[FLEXVPN_ACCESS_A_OWNER] = ACCESS(F_FIXED, owner),
-	[FLEXVPN_ACCESS_A_STATS] = ACCESS(F_COUNTERS, stats),
-	[FLEXVPN_ACCESS_A_TEMPLATE_IFNAME] = ACCESS(F_STRING, template_ifname),
-	[FLEXVPN_ACCESS_A_SHAPER] = NESTED(F_NEST, struct fv_access, shaper,
-					   &shaper_nest),
-	[FLEXVPN_ACCESS_A_SHAPER_STATS] = ACCESS(F_COUNTERS, shaper_stats),
-};
-
-#define REDIRECT(kind, member) FIELD(kind, struct fv_redirect, member)
-
-static const struct field redirect_fields[FLEXVPN_REDIRECT_A_MAX + 1] = {
-	[FLEXVPN_REDIRECT_A_IFINDEX_IN] = REDIRECT(F_FIXED, ifindex_in),
-	[FLEXVPN_REDIRECT_A_IFINDEX_OUT] = REDIRECT(F_FIXED, ifindex_out),
-	[FLEXVPN_REDIRECT_A_NETWORK_ID] = REDIRECT(F_FIXED, network_id),
-	[FLEXVPN_REDIRECT_A_SRC_IPV4] = REDIRECT(F_FIXED, src.v4),
-	[FLEXVPN_REDIRECT_A_DST_IPV4] = REDIRECT(F_FIXED, dst.v4),
-	[FLEXVPN_REDIRECT_A_SRC_IPV6] = REDIRECT(F_FIXED, src.v6),
-	[FLEXVPN_REDIRECT_A_DST_IPV6] = REDIRECT(F_FIXED, dst.v6),
-	[FLEXVPN_REDIRECT_A_PACKET] = REDIRECT(F_BYTES, packet),
-	[FLEXVPN_REDIRECT_A_PACKET_LEN] = REDIRECT(F_FIXED, packet_len),
-};
-
-/* Counters of a newer kernel, and padding, are skipped */
-static int get_counters(const struct nlattr *nest, uint64_t *v, size_t n)
+/* A socket ready to talk to flexvpn, or NULL after printing why not */
+struct fvnl *nl_open(void)
 {
-	const struct nlattr *attr;
+	struct fvnl *s = fvnl_open(NETLINK_GENERIC);
 
-	if (mnl_attr_validate(nest, MNL_TYPE_NESTED))
-		return -EBADMSG;
-	mnl_attr_for_each_nested(attr, nest) {
-		uint16_t type = mnl_attr_get_type(attr);
-
-		if (type < n && mnl_attr_get_payload_len(attr) == sizeof(*v))
-			v[type] = mnl_attr_get_u64(attr);
+	if (!s) {
+		errorf(EXIT_REFUSED, "generic netlink socket: %s",
+		       strerror(errno));
+		return NULL;
 	}
-	return 0;
-}
-
-static int get_fields(const struct nlattr *nest, const struct field *fields,
-		      size_t n, uint32_t *present, void *model);
-
-/* One more element of an F_LIST; a list fuller than the model is refused */
-static int get_element(const struct nlattr *attr, const struct nest *d,
-		       char *list)
-{
-	uint32_t *count = (uint32_t *)list;
-	char *elem = list + d->first + *count * d->size;
-
-	if (mnl_attr_validate(attr, MNL_TYPE_NESTED))
-		return -EBADMSG;
-	if (*count >= d->max)
-		return -EMSGSIZE;
-	(*count)++;
-	return get_fields(attr, d->fields, d->n, (uint32_t *)elem, elem);
-}
-
-static int get_field(const struct nlattr *attr, const struct field *f,
-		     char *dst)
-{
-	size_t len = mnl_attr_get_payload_len(attr);
-
-	switch (f->kind) {
-	case F_FIXED:
-		if (len != f->size)
-			return -EBADMSG;
-		break;
-	case F_STRING:
-		if (len > f->size || mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
-			return -EBADMSG;
-		break;
-	case F_BYTES:
-		if (len > f->size - sizeof(uint32_t))
-			return -EBADMSG;
-		memcpy(dst, &(uint32_t){ len }, sizeof(uint32_t));
-		dst += sizeof(uint32_t);
-		break;
-	case F_COUNTERS:
-		return get_counters(attr, (uint64_t *)dst,
-				    f->size / sizeof(uint64_t));
-	case F_NEST:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED))
-			return -EBADMSG;
-		return get_fields(attr, f->nest->fields, f->nest->n,
-				  (uint32_t *)dst, dst);
-	case F_LIST:
-		return get_element(attr, f->nest, dst);
-	case F_NONE:
-	case F_FLAG:
-		return 0;
+	if (fvnl_resolve(s)) {
+		errorf(EXIT_REFUSED, "%s", s->error);
+		fvnl_close(s);
+		return NULL;
 	}
-	memcpy(dst, mnl_attr_get_payload(attr), len);
-	return 0;
-}
-
-/* Attributes of a newer kernel are skipped: old tools keep working */
-static int get_fields(const struct nlattr *nest, const struct field *fields,
-		      size_t n, uint32_t *present, void *model)
-{
-	const struct nlattr *attr;
-	int err;
-
-	mnl_attr_for_each_nested(attr, nest) {
-		uint16_t type = mnl_attr_get_type(attr);
-
-		if (type >= n || fields[type].kind == F_NONE)
-			continue;
-		err = get_field(attr, &fields[type],
-				(char *)model + fields[type].offset);
-		if (err)
-			return err;
-		*present |= BIT(type);
-	}
-	return 0;
-}
-
-static void put_nest(struct nlmsghdr *nlh, int type, const struct field *fields,
-		     size_t n, uint32_t present, const void *model);
-
-/* A nested model's own present mask is its first member */
-static void put_model(struct nlmsghdr *nlh, int type, const struct nest *d,
-		      const char *model)
-{
-	put_nest(nlh, type, d->fields, d->n, *(const uint32_t *)model, model);
-}
-
-/* Read-only fields are never present in what the command line fills */
-static void put_fields(struct nlmsghdr *nlh, const struct field *fields,
-		       size_t n, uint32_t present, const void *model)
-{
-	const char *base = model;
-	size_t type;
-	uint32_t i;
-
-	for (type = 1; type < n; type++) {
-		const struct field *f = &fields[type];
-		const char *p = base + f->offset;
-
-		if (!(present & BIT(type)))
-			continue;
-		if (f->kind == F_FIXED)
-			mnl_attr_put(nlh, type, f->size, p);
-		else if (f->kind == F_STRING)
-			mnl_attr_put_strz(nlh, type, p);
-		else if (f->kind == F_FLAG)
-			mnl_attr_put(nlh, type, 0, NULL);
-		else if (f->kind == F_NEST)
-			put_model(nlh, type, f->nest, p);
-		else if (f->kind == F_LIST)
-			for (i = 0; i < *(const uint32_t *)p; i++)
-				put_model(nlh, type, f->nest, p + f->nest->first +
-					  i * f->nest->size);
-	}
-}
-
-static void put_nest(struct nlmsghdr *nlh, int type, const struct field *fields,
-		     size_t n, uint32_t present, const void *model)
-{
-	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
-
-	put_fields(nlh, fields, n, present, model);
-	mnl_attr_nest_end(nlh, nest);
-}
-
-/* The nest @type at the top level of a flexvpn message, or NULL */
-static const struct nlattr *find_nest(const struct nlmsghdr *nlh, int type)
-{
-	const struct nlattr *attr;
-
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(attr) == type &&
-		    !mnl_attr_validate(attr, MNL_TYPE_NESTED))
-			return attr;
-	return NULL;
+	return s;
 }
 
 /*
- * A template's attributes in @nest: the family's FLEXVPN_A_TEMPLATE, or a
- * vtemplate's IFLA_INFO_DATA, which uses the same numbers
+ * A flexvpn request; @cb gets each reply. Returns 0 or -errno after printing
+ * the refusal: the kernel's words, or else errno's. A success may still
+ * carry a message: the kernel's warning, shown the way `ip` shows it.
  */
-int nl_parse_template(const struct nlattr *nest, struct fv_template *t)
+int nl_talk(struct fvnl *s, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	memset(t, 0, sizeof(*t));
-	return get_fields(nest, template_fields, ARRAY_SIZE(template_fields),
-			  &t->present, t);
-}
+	int err = fvnl_talk(s, nlh, cb, data);
 
-/* The same for an access device (FLEXVPN_A_ACCESS, a vaccess's info) */
-int nl_parse_access(const struct nlattr *nest, struct fv_access *a)
-{
-	memset(a, 0, sizeof(*a));
-	return get_fields(nest, access_fields, ARRAY_SIZE(access_fields),
-			  &a->present, a);
-}
-
-int nl_get_template(const struct nlmsghdr *nlh, struct fv_template *t)
-{
-	const struct nlattr *nest = find_nest(nlh, FLEXVPN_A_TEMPLATE);
-
-	if (!nest) {
-		memset(t, 0, sizeof(*t));
-		return -EBADMSG;
+	if (s->interrupted)
+		fputs("Warning: devices changed during the dump, which may be inconsistent\n",
+		      stderr);
+	if (err) {
+		/* the family's checks of privilege come with no message */
+		if (err == -EPERM && !*s->extack)
+			errorf(EXIT_REFUSED, "%s (flexvpn needs CAP_NET_ADMIN in "
+			       "this network namespace)", strerror(EPERM));
+		else
+			errorf(EXIT_REFUSED, "%s", s->error);
+		return err;
 	}
-	return nl_parse_template(nest, t);
-}
-
-int nl_get_access(const struct nlmsghdr *nlh, struct fv_access *a)
-{
-	const struct nlattr *nest = find_nest(nlh, FLEXVPN_A_ACCESS);
-
-	if (!nest) {
-		memset(a, 0, sizeof(*a));
-		return -EBADMSG;
-	}
-	return nl_parse_access(nest, a);
-}
-
-int nl_get_redirect(const struct nlmsghdr *nlh, struct fv_redirect *r)
-{
-	const struct nlattr *nest = find_nest(nlh, FLEXVPN_A_REDIRECT);
-
-	memset(r, 0, sizeof(*r));
-	if (!nest)
-		return -EBADMSG;
-	return get_fields(nest, redirect_fields, ARRAY_SIZE(redirect_fields),
-			  &r->present, r);
-}
-
-/* The FLEXVPN_CMD_* of a message, 0 when it has no genl header */
-int nl_cmd(const struct nlmsghdr *nlh)
-{
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl))
-		return 0;
-	return genl->cmd;
-}
-
-/*
- * Builds @r into @buf, which must hold GENL_BUF_SIZE bytes: more than the
- * largest request (a peer-id of FLEXVPN_PEER_ID_MAXLEN bytes and a few
- * addresses), so no attribute needs a space check. A doit request asks for
- * an ack, which is what ends the wait for its replies.
- */
-struct nlmsghdr *nl_request(void *buf, uint16_t family,
-			    const struct fv_request *r)
-{
-	uint16_t flags = r->dump ? NLM_F_DUMP : NLM_F_ACK;
-	struct nlmsghdr *nlh = genl_msg(buf, family, r->cmd, flags);
-
-	if (r->dev)
-		mnl_attr_put_strz(nlh, FLEXVPN_A_IFNAME, r->dev);
-	if (r->tmpl && r->tmpl->present)
-		put_nest(nlh, FLEXVPN_A_TEMPLATE, template_fields,
-			 ARRAY_SIZE(template_fields), r->tmpl->present, r->tmpl);
-	if (r->access && r->access->present)
-		put_nest(nlh, FLEXVPN_A_ACCESS, access_fields,
-			 ARRAY_SIZE(access_fields), r->access->present,
-			 r->access);
-	return nlh;
+	if (*s->extack)
+		fprintf(stderr, "Warning: %s\n", s->extack);
+	return 0;
 }
 
 /* Sends @r, hands each reply to @cb; returns the tool's exit status */
 int nl_run(const struct fv_request *r, mnl_cb_t cb, void *data)
 {
-	struct genl *g = genl_open();
+	struct fvnl *s = nl_open();
 	int err;
 
-	if (!g)
+	if (!s)
 		return EXIT_REFUSED;
-	err = genl_talk(g, nl_request(g->buf, g->family, r), cb, data);
-	genl_close(g);
+	err = nl_talk(s, fvnl_request(s->buf, s->family, r), cb, data);
+	fvnl_close(s);
 	return err ? EXIT_REFUSED : 0;
 }
 

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "fv_model.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) (1U << (n))
 /* A number macro as a string, for messages: XSTR(FLEXVPN_PREFIX_MAXLEN) */
@@ -23,12 +25,6 @@
 
 /* An IPv4 or IPv6 address, as the kernel wants it: network order bytes. */
 union fv_ip {
-	struct in_addr v4;
-	struct in6_addr v6;
-};
-
-/* The two attributes flexvpn has for each outer address, one per family */
-struct fv_ips {
 	struct in_addr v4;
 	struct in6_addr v6;
 };

@@ -587,7 +587,7 @@ static void out_ip(struct out *o, const char *word, const struct fv_ips *ips,
 static void print_owner(struct out *o, uint64_t owner)
 {
 	uint32_t ike_sa;
-	bool ike = owner_ike_sa(owner, &ike_sa);
+	bool ike = fv_owner_ike_sa(owner, &ike_sa);
 
 	out_num(o, "owner", "owner", owner, true);
 	if (ike)
