@@ -59,7 +59,7 @@ masks+=(--mask strongswan-starter.service)
 # ARGS") in turn; their TAP adds up; a boot that ends badly without a failed
 # test is one more failure.
 boot() {
-	local name=$1 kver=$2 timeout=$3 log=$results/log/$1.log rc=0 p f s line t0=$SECONDS
+	local name=$1 kver=$2 timeout=$3 log=$results/log/$1.log rc=0 p f s t0=$SECONDS
 	shift 3
 	printf '\n# === %s: %s on %s\n' "$name" "$*" "$kver"
 	running=$name
@@ -68,15 +68,7 @@ boot() {
 		--timeout "$timeout" --log "$vmdir/$name.console.log" -- \
 		bash -c 'rc=0; for c; do eval "$c" || rc=1; done; exit $rc' pkgtest "$@" |
 		tee "$log" || rc=$?
-	{
-		read -r p f s
-		while IFS= read -r line; do
-			case $line in
-			"skip "*) echo "${line#skip }" >>"$results/skips" ;;
-			"fail "*) echo "${line#fail }" >>"$results/failures" ;;
-			esac
-		done
-	} < <(tap_count "$log" "packages/$name")
+	read -r p f s < <(tap_collect "$log" "packages/$name" "$results")
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	if ((rc != 0 && f == 0)); then
 		failed=$((failed + 1))
