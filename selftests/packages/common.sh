@@ -48,6 +48,17 @@ VERSION=$(dpkg-deb -f "$(deb flexvpn)" Version) || skip_all "no packages (make d
 
 # ---------------------------------------------------------------- the gateway
 
+# timed CMD...: CMD's output, each line after the seconds since it started
+# (where a package's installation spends its time under TCG).
+timed()
+{
+	local t0=$SECONDS line
+	"$@" 2>&1 | while IFS= read -r line; do
+		printf '%4d %s\n' "$((SECONDS - t0))" "$line"
+	done
+	return "${PIPESTATUS[0]}"
+}
+
 # journal UNIT [N]: the last N (30) lines UNIT logged this boot, as
 # diagnostics.
 journal() { journalctl -b -u "$1" -n "${2:-30}" --no-pager 2>&1 | sed 's/^/#   /'; }
@@ -88,7 +99,7 @@ spokes_start()
 		ipn "spoke$s" link add vt1 type vtemplate
 		charon_conf "spoke$s" "$(spoke_flexvpn "$s" | sed '1d;$d')"
 		charon_start "spoke$s"
-		swanctl_load "spoke$s" "$(spoke_swanctl "$s")" > /dev/null
+		swanctl_load "spoke$s" "$(spoke_swanctl "$s")" > /dev/null 2>&1
 	done
 	# the hub's s0 goes back to it when inet goes (the namespace's devices
 	# move to the initial one): networkd takes it over again
@@ -149,7 +160,9 @@ link_checks()
 # Paths every boot, every dpkg run and every unit touches whatever it
 # installs: dpkg's database and logs, caches, systemd's state. They are left
 # out of the comparison unless their name says flexvpn.
-CHURN='^(var/lib/dpkg|var/log|var/cache/man|var/cache/debconf|var/cache/ldconfig|var/lib/systemd|var/lib/apt|var/cache/apt|var/tmp|tmp)(/|$)|^etc/ld\.so\.cache$'
+# DKMS's own signing key (made by its first build, for Secure Boot) is the
+# machine's, not the module's.
+CHURN='^(var/lib/dpkg|var/log|var/cache/man|var/cache/debconf|var/cache/ldconfig|var/lib/systemd|var/lib/apt|var/cache/apt|var/tmp|tmp)(/|$)|^etc/ld\.so\.cache$|^var/lib/dkms/mok\.(key|pub)$'
 
 # fs_snapshot FILE: what the root's upper layer holds (what differs from
 # the host's root): path, type, mode, owner, and the content (a file's
@@ -160,7 +173,9 @@ fs_snapshot()
 		cd "$UPPER" || exit 1
 		find . -mindepth 1 -printf '%P\t%y\t%m\t%U:%G\t%l\n' | LC_ALL=C sort |
 			while IFS=$'\t' read -r path type mode owner target; do
-				content=$target
+				# never empty: read splits at tabs, and runs of
+				# them count as one
+				content=${target:--}
 				if [[ ! $path =~ $CHURN ]]; then
 					case $type in
 					f) content=$(sha256sum < "$path" | cut -d' ' -f1) ;;

@@ -16,14 +16,18 @@ source "$(dirname "$0")/common.sh"
 [ -f "$STATE/baseline" ] || skip_all "no baseline (install.sh)"
 
 rm -f /etc/flexvpn/hub.conf /etc/swanctl/conf.d/hub.conf
-if dpkg --purge strongswan-flexvpn flexvpn flexvpn-dkms > "$FV_TMP/dpkg.log" 2>&1; then
-	tap_ok "dpkg --purge ${PACKAGES[*]}"
+t0=$SECONDS
+if timed dpkg --purge strongswan-flexvpn flexvpn flexvpn-dkms > "$FV_TMP/dpkg.log"; then
+	tap_ok "dpkg --purge ${PACKAGES[*]} ($((SECONDS - t0)) s)"
 else
 	tap_fail "dpkg --purge ${PACKAGES[*]}"
 fi
-diag_file "$FV_TMP/dpkg.log" 12
-check "dpkg has none of them" \
-	eq "$(dpkg-query -W -f '${db:Status-Abbrev}\n' "${PACKAGES[@]}" 2> /dev/null | grep -c '^[a-z]i')" 0
+grep -E '^ *[0-9]+ (Removing|Purging|Deleting|depmod|Processing|dpkg)' "$FV_TMP/dpkg.log" |
+	sed 's/^/# dpkg: /' || true
+# installed or config-files left: "ii", "rc"...; purged: "pn" or unknown
+check "dpkg knows none of them any more" \
+	eq "$(dpkg-query -W -f '${db:Status-Abbrev}\n' "${PACKAGES[@]}" 2> /dev/null |
+		awk '$1 !~ /^pn/ { n++ } END { print n + 0 }')" 0
 check "no flexvpn module under /lib/modules" \
 	eq "$(find /lib/modules -name 'flexvpn.ko*' | tr '\n' ' ')" ""
 check "DKMS knows no flexvpn" eq "$(dkms status -m flexvpn)" ""
@@ -34,7 +38,9 @@ check "strongswan.service has no flexvpn drop-in" \
 	not grep -q flexvpn <(systemctl show -P DropInPaths strongswan.service)
 check "modprobe finds no flexvpn" not modprobe -n flexvpn
 
+t0=$SECONDS
 fs_snapshot "$FV_TMP/after"
+diag "the root's upper layer read in $((SECONDS - t0)) s"
 fs_changes "$STATE/baseline" "$FV_TMP/after" > "$FV_TMP/changes"
 if [ -s "$FV_TMP/changes" ]; then
 	tap_fail "the root is as before the installation (outside dpkg's and systemd's state)"
