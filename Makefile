@@ -15,6 +15,7 @@
 #   make bench      the benchmarks (tools/bench/run.sh, docs/benchmarks.md)
 #   make regen      regenerate from uapi/flexvpn.yaml (the netlink family):
 #                   kmod/netlink-gen.[ch] and uapi/linux/flexvpn.h
+#   make deb        the Debian packages in build/deb/ (tools/deb.sh)
 #   make clean
 #
 # KVERS="KVER..." chooses the kernels (default: build/kernels, written by
@@ -32,7 +33,7 @@ ifndef KVERS
 KVERS := $(shell cat $(BUILD)/kernels 2>/dev/null || $(TOP)/tools/deps.sh --kernels)
 endif
 
-.PHONY: all module lib userspace plugin selftests ynl regen check bench demo install uninstall clean FORCE
+.PHONY: all module lib userspace plugin selftests ynl regen check bench demo install uninstall deb clean FORCE
 all: module userspace plugin selftests
 
 module: $(foreach k,$(KVERS),$(BUILD)/$(k)/flexvpn.ko)
@@ -101,6 +102,11 @@ $(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h
 
 check:
 	@$(TOP)/tools/check.sh
+
+# flexvpn-dkms, flexvpn and strongswan-flexvpn, built by dpkg-buildpackage
+# from debian/ in a copy of the tree
+deb:
+	@$(TOP)/tools/deb.sh
 
 # Benchmarks print tables (docs/benchmarks.md); they never fail the build.
 bench: all

@@ -977,3 +977,45 @@ nhrp_spoke()
 	template_new "spoke$1" vt1 nhrp-network-id 1
 	charon_conf "spoke$1" "$(nhrp_spoke_profiles "$1" "$2")"
 }
+
+# ---------------------------------------------------------------- README blocks
+
+# The README's configuration blocks, as tools/demo.sh and the package tests
+# (selftests/packages/) run them: what a person copying the README gets.
+README=${README:-$(dirname "${BASH_SOURCE[0]}")/../README.md}
+
+# readme BLOCK: the code block of README.md that follows the line
+# "<!-- tools/demo.sh: BLOCK -->".
+readme()
+{
+	local text
+	text=$(awk -v m="<!-- tools/demo.sh: $1 -->" '
+		$0 == m { found = 1; next }
+		found && /^```/ { if (inside) exit; inside = 1; next }
+		found && inside' "$README")
+	[ -n "$text" ] || { echo "README.md has no block marked '$1'" >&2; return 1; }
+	printf '%s\n' "$text"
+}
+
+# spoke_conf N BLOCK: the README's spoke1 BLOCK for spoke N: its own name and LAN
+spoke_conf()
+{
+	readme "spoke1 $2" | sed -e "s/spoke1/spoke$1/g" \
+		-e "s|$(lan4_net 1)|$(lan4_net "$1")|g" -e "s|$(lan6_net 1)|$(lan6_net "$1")|g"
+}
+
+# spoke_flexvpn N: spoke N's flexvpn.conf, with the shortcut profile of
+# "NHRP shortcuts" after its own
+spoke_flexvpn()
+{
+	local conf end=$'\n    }\n}'
+	conf=$(spoke_conf "$1" flexvpn.conf)
+	[[ $conf == *"$end" ]] || {
+		echo "the README's spoke flexvpn.conf does not end its profiles with '    }' and '}'" >&2
+		return 1
+	}
+	printf '%s\n%s%s\n' "${conf%"$end"}" "$(spoke_conf "$1" "shortcut profile")" "$end"
+}
+
+# spoke_swanctl N: spoke N's hub.conf and shortcut.conf, as swanctl reads them
+spoke_swanctl() { spoke_conf "$1" swanctl.conf; spoke_conf "$1" shortcut.conf; }

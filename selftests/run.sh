@@ -171,7 +171,7 @@ program_timeout() {
 }
 
 run_program() {
-	local prog=$1 out pid rc t counts p f s line new leaked
+	local prog=$1 out pid rc t p f s line new leaked
 	out=$results/log/${prog//\//_}.log
 	t=$(program_timeout "$prog")
 	snapshot
@@ -190,16 +190,7 @@ run_program() {
 	wait "$pid"
 	rc=$?
 
-	counts=$(tap_count "$out" "$prog")
-	{
-		read -r p f s
-		while IFS= read -r line; do
-			case $line in
-			"skip "*) echo "${line#skip }" >>"$results/skips" ;;
-			"fail "*) echo "${line#fail }" >>"$results/failures" ;;
-			esac
-		done
-	} <<<"$counts"
+	read -r p f s < <(tap_collect "$out" "$prog" "$results")
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))

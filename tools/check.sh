@@ -5,9 +5,13 @@
 # is "N passed, N failed" (", N skipped" when tests were skipped, with the
 # reasons listed above it); the exit status is non-zero when anything failed.
 #
+# Then it builds the Debian packages (make deb, lintian included) and runs
+# the package tests (tools/pkgtest.sh: install, reboot, purge in a guest).
+#
 # Environment: KVERS (kernels, default build/kernels), TESTS (selftests to
-# run, default all), FLEXVPN_VM_TIMEOUT (seconds per guest, default 3600),
-# FLEXVPN_* (passed into the guest).
+# run, default all; the word "packages" among them runs the package tests,
+# which a TESTS without it leaves out), FLEXVPN_VM_TIMEOUT (seconds per
+# guest, default 3600), FLEXVPN_* (passed into the guest).
 set -uo pipefail
 
 top=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -98,14 +102,24 @@ if [[ -f userspace/Makefile ]] && grep -q '^test:' userspace/Makefile; then
 	fi
 fi
 
+# "packages" in TESTS is the package tests, not a guest selftest
+packages=yes selftests=
+if [[ -n ${TESTS:-} ]]; then
+	packages=no
+	for t in $TESTS; do
+		if [[ $t == packages ]]; then packages=yes; else selftests+=" $t"; fi
+	done
+	[[ -n $selftests ]] || kvers=
+fi
+
 for kver in $kvers; do
 	section "selftests on $kver"
 	results=build/results/$kver
 	rm -rf "$results"
 	rc=0
-	# shellcheck disable=SC2086 # TESTS is a list
+	# shellcheck disable=SC2086 # a list
 	tools/vm/run --kernel "$kver" --timeout "${FLEXVPN_VM_TIMEOUT:-3600}" \
-		--log "build/vm/$kver/console.log" -- selftests/run.sh ${TESTS:-} || rc=$?
+		--log "build/vm/$kver/console.log" -- selftests/run.sh $selftests || rc=$?
 	if [[ -f $results/counts ]]; then
 		add_results "$results" "$kver" ||
 			fail "[$kver] the guest died${running:+ in $running} (tools/vm/run: $rc; see build/vm/$kver/console.log)"
@@ -113,5 +127,24 @@ for kver in $kvers; do
 		fail "[$kver] no selftest results (tools/vm/run: $rc; build/vm/$kver/console.log)"
 	fi
 done
+
+if [[ $packages == yes ]]; then
+	section "Debian packages"
+	if make -C "$top" --no-print-directory deb; then
+		passed=$((passed + 1))
+		t0=$SECONDS
+		tools/pkgtest.sh
+		rc=$?
+		if [[ -f build/results/packages/counts ]]; then
+			add_results build/results/packages packages ||
+				fail "[packages] the guest died${running:+ in $running} (tools/pkgtest.sh: $rc; see build/vm/packages/)"
+		else
+			fail "[packages] no results (tools/pkgtest.sh: $rc)"
+		fi
+		echo "# package tests: $((SECONDS - t0)) s"
+	else
+		fail "make deb failed (build/deb/build.log, build/deb/lintian.log)"
+	fi
+fi
 
 finish

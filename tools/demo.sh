@@ -26,7 +26,6 @@
 
 set -e
 source "$(dirname "$0")/../selftests/lib.sh"
-README=$(dirname "$0")/../README.md
 
 require_module
 require_cmd jq dumpcap tshark
@@ -47,18 +46,6 @@ load()
 # show_file NS PATH TEXT: show TEXT as the content of file PATH on NS
 show_file() { printf '[%s] %s:\n%s\n' "$1" "$2" "$(sed 's/^/  | /' <<< "$3")"; }
 
-# readme BLOCK: the code block of README.md that follows the line
-# "<!-- tools/demo.sh: BLOCK -->".
-readme()
-{
-	local text
-	text=$(awk -v m="<!-- tools/demo.sh: $1 -->" '
-		$0 == m { found = 1; next }
-		found && /^```/ { if (inside) exit; inside = 1; next }
-		found && inside' "$README")
-	[ -n "$text" ] || { echo "README.md has no block marked '$1'" >&2; return 1; }
-	printf '%s\n' "$text"
-}
 # run NS BLOCK: the command lines of README block BLOCK, one by one, on NS
 run()
 {
@@ -115,24 +102,6 @@ charon_start hub
 load hub "$hub_swanctl"
 
 # ------------------------------------------------------------ the spokes
-
-# spoke_conf N BLOCK: the README's spoke1 BLOCK for spoke N: its own name and LAN
-spoke_conf()
-{
-	readme "spoke1 $2" | sed -e "s/spoke1/spoke$1/g" \
-		-e "s|$(lan4_net 1)|$(lan4_net "$1")|g" -e "s|$(lan6_net 1)|$(lan6_net "$1")|g"
-}
-# spoke_flexvpn N: spoke N's flexvpn.conf, with the shortcut profile of
-# "NHRP shortcuts" after its own
-spoke_flexvpn()
-{
-	local conf end=$'\n    }\n}'
-	conf=$(spoke_conf "$1" flexvpn.conf)
-	[[ $conf == *"$end" ]] || fail "the README's spoke flexvpn.conf does not end its profiles with '    }' and '}'"
-	printf '%s\n%s%s\n' "${conf%"$end"}" "$(spoke_conf "$1" "shortcut profile")" "$end"
-}
-# spoke_swanctl N: spoke N's hub.conf and shortcut.conf, as swanctl reads them
-spoke_swanctl() { spoke_conf "$1" swanctl.conf; spoke_conf "$1" shortcut.conf; }
 
 say "the spokes: the README's spoke configuration; each knows only the hub's address"
 show_file spoke1 /etc/strongswan.d/charon/flexvpn.conf "$(spoke_flexvpn 1)"

@@ -20,6 +20,13 @@ PACKAGES=(
 	# headers of Debian's source package: tools/strongswan-headers.sh needs
 	# dpkg-dev for `apt-get source`); the guest tests run them.
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins dpkg-dev
+	# the package tests' gateway runs charon as systemd's strongswan.service,
+	# which loads the swanctl configuration as it starts
+	charon-systemd
+	# the Debian packages (make deb): debhelper with dh-dkms, lintian; the
+	# package tests install flexvpn-dkms, whose DKMS builds the module in the
+	# guest, and keep the guest's root overlay on an ext4 image (mkfs.ext4)
+	debhelper dh-dkms dkms lintian e2fsprogs
 	iproute2 iputils-ping iperf3 tshark socat tcpdump jq
 	# the NAT router of selftests/plugin_nat.sh (masquerade)
 	nftables

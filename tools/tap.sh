@@ -60,3 +60,22 @@ tap_count() {
 		for (i = 1; i <= n; i++) print detail[i]
 	}' "$1"
 }
+
+# tap_collect FILE NAME DIR
+# tap_count FILE NAME, with each skipped and failed test appended to
+# DIR/skips and DIR/failures (selftests/run.sh's results); prints
+# "PASSED FAILED SKIPPED".
+tap_collect() {
+	local line counts=
+	while IFS= read -r line; do
+		if [[ -z $counts ]]; then
+			counts=$line
+			continue
+		fi
+		case $line in
+		"skip "*) echo "${line#skip }" >>"$3/skips" ;;
+		"fail "*) echo "${line#fail }" >>"$3/failures" ;;
+		esac
+	done < <(tap_count "$1" "$2")
+	echo "$counts"
+}
