@@ -66,16 +66,14 @@ tap_count() {
 # DIR/skips and DIR/failures (selftests/run.sh's results); prints
 # "PASSED FAILED SKIPPED".
 tap_collect() {
-	local line counts=
-	while IFS= read -r line; do
-		if [[ -z $counts ]]; then
-			counts=$line
-			continue
-		fi
-		case $line in
-		"skip "*) echo "${line#skip }" >>"$3/skips" ;;
-		"fail "*) echo "${line#fail }" >>"$3/failures" ;;
-		esac
-	done < <(tap_count "$1" "$2")
-	echo "$counts"
+	tap_count "$1" "$2" | {
+		IFS= read -r counts
+		while IFS= read -r line; do
+			case $line in
+			"skip "*) echo "${line#skip }" >>"$3/skips" ;;
+			"fail "*) echo "${line#fail }" >>"$3/failures" ;;
+			esac
+		done
+		echo "$counts"
+	}
 }
