@@ -146,13 +146,32 @@ module_checks()
 	check "flexvpn --version says $VERSION" grep -qF "$VERSION" <(flexvpn --version)
 }
 
-# link_checks: ip -d link shows the template's settings (the installed
-# iproute2 plugin) as flexvpn does.
+# link_checks: ip -d -j link show (the installed iproute2 plugin) has, for
+# the template and each access device, what flexvpn -j shows, field for
+# field: less the name (ip's own field) and what link info leaves out (the
+# peer-id, counters, routes).
+link_details()
+{
+	local dev
+	for dev in vt1 $(hub_devices | awk '{ print $1 }'); do
+		ip -d -j link show dev "$dev" |
+			jq -c --arg d "$dev" '.[0].linkinfo.info_data // "no details" |
+				walk(if type == "object" then to_entries | sort_by(.key) | from_entries else . end) |
+				"\($d) \(tojson)"' -r
+	done
+}
+tool_details()
+{
+	{ flexvpn -j template show vt1; flexvpn -j access show; } | jq -r -s '.[][] |
+		"\(.ifname) \(del(.ifname, .peer_id, .stats, .routes, .shaper_stats) |
+			if .groups then .groups |= map(del(.stats)) else . end |
+			walk(if type == "object" then to_entries | sort_by(.key) | from_entries else . end) |
+			tojson)"' | sort
+}
 link_checks()
 {
-	check "ip -d -j link show vt1: the template's settings (iproute2 plugin)" \
-		eq "$(ip -d -j link show vt1 | jq -r '.[0].linkinfo.info_data.nhrp_network_id')" \
-		"$(flexvpn -j template show vt1 | jq -r '.[0].nhrp_network_id')"
+	check "ip -d -j link show: vt1$(hub_devices | awk '{ printf ", %s", $1 }') as flexvpn -j shows them, field for field" \
+		diff -u <(tool_details) <(link_details | sort)
 }
 
 # ---------------------------------------------------------------- the root file system

@@ -172,3 +172,4 @@ check "charon-systemd logged: flexvpn plugin $VERSION" \
 	grep -qF "flexvpn plugin $VERSION" <(journalctl -b -u strongswan.service --no-pager)
 spokes_start
 hub_checks "after the installation"
+link_checks

@@ -51,6 +51,7 @@ link_checks
 
 spokes_start
 hub_checks "after the reboot"
+link_checks
 
 [ -n "$bad_file" ] || exit 0
 
