@@ -630,10 +630,11 @@ charon_start()
 	}
 }
 
-# charon_keep_log NS: NS's charon log into build/results/charon/.
+# charon_keep_log NS: NS's charon log into build/results/charon/KVER/ (the
+# guests of both kernels run at once).
 charon_keep_log()
 {
-	local dir=${FLEXVPN_TOP:-.}/build/results/charon
+	local dir=${FLEXVPN_TOP:-.}/build/results/charon/$(uname -r)
 	mkdir -p "$dir" && cp "$FV_TMP/$1/charon.log" "$dir/$PROG-$1.log" &&
 		cp "$FV_TMP/$1/charon.out" "$dir/$PROG-$1.out"
 }

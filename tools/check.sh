@@ -5,8 +5,9 @@
 # is "N passed, N failed" (", N skipped" when tests were skipped, with the
 # reasons listed above it); the exit status is non-zero when anything failed.
 #
-# Then it builds the Debian packages (make deb, lintian included) and runs
-# the package tests (tools/pkgtest.sh: install, reboot, purge in a guest).
+# Meanwhile, beside the selftests' guests, it builds the Debian packages
+# (make deb, lintian included) and runs the package tests (tools/pkgtest.sh:
+# install, reboot, purge in a guest).
 #
 # Environment: KVERS (kernels, default build/kernels), TESTS (selftests to
 # run, default all; the word "packages" among them runs the package tests,
@@ -112,6 +113,31 @@ if [[ -n ${TESTS:-} ]]; then
 	[[ -n $selftests ]] || kvers=
 fi
 
+# Two lanes of guests at once: a guest's vCPUs run on one host thread
+# (tools/vm/run), so on a machine of two cores one guest alone leaves a core
+# idle. One lane runs the selftests, one guest per kernel in turn, shown as
+# they come; the other builds the Debian packages and runs their tests
+# (three boots of one root: DKMS compiling the module twice under TCG is
+# most of it), shown when both lanes are done. Two guests may boot the same
+# kernel at once: each boot's images are written aside and renamed.
+packages_lane() {
+	local t0=$SECONDS rc=0
+	section "Debian packages"
+	if ! make -C "$top" --no-print-directory deb; then
+		echo "deb=failed" >build/vm/packages.rc
+		return
+	fi
+	tools/pkgtest.sh || rc=$?
+	echo "# package tests: $((SECONDS - t0)) s"
+	echo "deb=ok pkgtest=$rc" >build/vm/packages.rc
+}
+if [[ $packages == yes ]]; then
+	mkdir -p build/vm
+	rm -f build/vm/packages.rc build/vm/packages.out
+	packages_lane >build/vm/packages.out 2>&1 &
+	packages_pid=$!
+fi
+
 for kver in $kvers; do
 	section "selftests on $kver"
 	results=build/results/$kver
@@ -129,21 +155,21 @@ for kver in $kvers; do
 done
 
 if [[ $packages == yes ]]; then
-	section "Debian packages"
-	if make -C "$top" --no-print-directory deb; then
+	wait "$packages_pid"
+	cat build/vm/packages.out
+	deb='' pkgtest=''
+	# shellcheck disable=SC1091 # written by packages_lane
+	[[ -f build/vm/packages.rc ]] && . build/vm/packages.rc
+	if [[ $deb != ok ]]; then
+		fail "make deb failed (build/deb/build.log, build/deb/lintian.log)"
+	else
 		passed=$((passed + 1))
-		t0=$SECONDS
-		tools/pkgtest.sh
-		rc=$?
 		if [[ -f build/results/packages/counts ]]; then
 			add_results build/results/packages packages ||
-				fail "[packages] the guest died${running:+ in $running} (tools/pkgtest.sh: $rc; see build/vm/packages/)"
+				fail "[packages] the guest died${running:+ in $running} (tools/pkgtest.sh: $pkgtest; see build/vm/packages/)"
 		else
-			fail "[packages] no results (tools/pkgtest.sh: $rc)"
+			fail "[packages] no results (tools/pkgtest.sh: $pkgtest)"
 		fi
-		echo "# package tests: $((SECONDS - t0)) s"
-	else
-		fail "make deb failed (build/deb/build.log, build/deb/lintian.log)"
 	fi
 fi
 
