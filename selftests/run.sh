@@ -127,6 +127,8 @@ new_processes() {
 	new=()
 	for f in /proc/[0-9]*; do
 		[[ -z ${before[$f]:-} && ${f#/proc/} != "$$" ]] || continue
+		# a process may go between the glob and the read
+		cmd='' name=''
 		{ read -r -d '' cmd <"$f/cmdline"; } 2>/dev/null
 		[[ -n $cmd ]] || continue
 		{ read -r name <"$f/comm"; } 2>/dev/null
