@@ -75,7 +75,7 @@ guest() {
 		--append "kasan_multi_shot watchdog_thresh=30 sysctl.kernel.hung_task_timeout_secs=900" \
 		-- selftests/run.sh ${TESTS:-tools/debug/faults.sh all} 2>&1 |
 		while IFS= read -r line; do printf '%(%s)T %s\n' -1 "$line"; done |
-		tee "$work/guest.log" | cut -d' ' -f2-
+		tee "$work/guest.log" | sed -u 's/^[0-9]* //'
 	return "${PIPESTATUS[0]}"
 }
 timed guest guest || rc=$?
