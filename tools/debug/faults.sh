@@ -120,13 +120,25 @@ kmsg() { echo "<6>faults.sh: $*" > /dev/kmsg; }
 POINTS=0
 # inject NAME CMD...: runs CMD (in namespace f) with its 1st, 2nd, ...
 # allocation under flexvpn.ko failing, until it passes no more of them.
-# Without a failure it must change the state.
+# Without a failure it must change the state, the same way every time.
 inject()
 {
 	local name=$1 nth=0 rc remain now points='' tolerated=0 bad='' mark line
-	local out=$FV_TMP/op.out
+	local out=$FV_TMP/op.out done_state
 	shift
 	mark=$(kmsg_mark)
+	# What a success leaves, once without a fault: a success despite a
+	# failed allocation must leave exactly that.
+	if ! ip netns exec "$NS" "$@" > "$out" 2>&1; then
+		tap_fail "$name: fails without an injected fault: $(head -n 3 "$out")"
+		return 0
+	fi
+	done_state=$(state)
+	ns_reset
+	if [ "$done_state" = "$BASE" ]; then
+		tap_fail "$name: succeeds but changes nothing"
+		return 0
+	fi
 	while [ $nth -lt 500 ]; do
 		nth=$((nth + 1))
 		kmsg "$name: allocation $nth fails"
@@ -139,8 +151,8 @@ inject()
 			# ran through: fewer than $nth allocations
 			if [ $rc -ne 0 ]; then
 				bad="failed without an injected fault ($rc): $(head -n 3 "$out")"
-			elif [ "$now" = "$BASE" ]; then
-				bad="succeeded without an injected fault but changed nothing"
+			elif [ "$now" != "$done_state" ]; then
+				bad="succeeded without an injected fault, but not as the first time"
 			fi
 			points=$((nth - 1))
 			POINTS=$((POINTS + points))
@@ -158,8 +170,12 @@ inject()
 			continue
 		fi
 		# It succeeded although an allocation failed (a notification
-		# nobody listens to, a cache it could do without): fine, as long
-		# as the result is a normal success, which the next rounds check.
+		# nobody listens to, a reference tracker): fine, as long as the
+		# result is what a success without a fault leaves.
+		if [ "$now" != "$done_state" ]; then
+			bad="allocation $nth failing: succeeded, but not as without a fault: $(diff <(echo "$done_state") <(echo "$now") | grep '^[<>]' | head -n 6 | tr '\n' ' ')"
+			break
+		fi
 		tolerated=$((tolerated + 1))
 		ns_reset
 	done
