@@ -6,6 +6,10 @@
 #                   tool (build/bin/flexvpn) and the C selftests
 #   make check      tools/check.sh: dependencies, build, host unit tests, the
 #                   selftests in a guest per kernel; ends "N passed, N failed"
+#   make check-debug  tools/debug/check.sh: every selftest, plus a fault-
+#                   injection pass, on a debug kernel (KASAN, kmemleak,
+#                   lockdep, ...) built once from Debian's linux-source-6.12
+#                   (docs/debug-kernel.md); takes hours, not part of CI
 #   make demo       tools/demo.sh in a guest booting the 6.1 kernel
 #   make install    the module (for the running kernel), the tool (with its
 #                   man page, bash completion and flexvpn.service), the
@@ -33,7 +37,7 @@ ifndef KVERS
 KVERS := $(shell cat $(BUILD)/kernels 2>/dev/null || $(TOP)/tools/deps.sh --kernels)
 endif
 
-.PHONY: all module lib userspace plugin selftests ynl regen check bench demo install uninstall deb clean FORCE
+.PHONY: all module lib userspace plugin selftests ynl regen check check-debug bench demo install uninstall deb clean FORCE
 all: module userspace plugin selftests
 
 module: $(foreach k,$(KVERS),$(BUILD)/$(k)/flexvpn.ko)
@@ -102,6 +106,14 @@ $(BUILD)/bench/vachurn: $(TOP)/tools/bench/vachurn.c $(TOP)/uapi/linux/flexvpn.h
 
 check:
 	@$(TOP)/tools/check.sh
+
+check-debug:
+	@$(TOP)/tools/debug/check.sh
+
+# tools/debug/faults.sh arms one allocation failure per run with it
+$(BUILD)/debug/failnth: $(TOP)/tools/debug/failnth.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -Werror -o $@ $<
 
 # flexvpn-dkms, flexvpn and strongswan-flexvpn, built by dpkg-buildpackage
 # from debian/ in a copy of the tree

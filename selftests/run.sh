@@ -5,17 +5,23 @@
 # their TAP lines, and after each program checks the kernel log for splats
 # and what the program left behind (the module unloaded, processes, network
 # namespaces, links in the initial namespace): each is one more failure.
+# On a kernel with kmemleak (the debug kernel, tools/debug/check.sh) it also
+# scans for leaks after each program and after rmmod: each scan that finds
+# unreferenced objects is one more failure.
 #
 # usage: selftests/run.sh [PROGRAM...]
 #   PROGRAM: a path, or a name looked up as selftests/NAME, selftests/NAME.sh
-#   and build/selftests/NAME.
+#   and build/selftests/NAME; "all" stands for every test program.
 # Environment: FLEXVPN_TOP, FLEXVPN_KO (set by tools/vm/run);
 #   FLEXVPN_TEST_TIMEOUT: seconds per program (default 600); a program's
 #   source can ask for more with a line containing "flexvpn: timeout=SECS".
+#   FLEXVPN_TIMEOUT_FACTOR: multiplies every program's timeout (default 1;
+#   the debug kernel is many times slower).
 #   FLEXVPN_RESULTS: where the results go (default build/results/KVER).
 # Results: RESULTS/counts (passed= failed= skipped= complete= running=),
 #   RESULTS/skips and RESULTS/failures (one line each), RESULTS/dmesg (the
-#   kernel log, program by program), RESULTS/log/*.log (each program's output).
+#   kernel log, program by program), RESULTS/log/*.log (each program's output),
+#   RESULTS/kmemleak (every leak report, scan by scan).
 # Exit status: 0 when nothing failed.
 set -uo pipefail
 
@@ -25,6 +31,8 @@ ko=${FLEXVPN_KO:-$top/build/$kver/flexvpn.ko}
 module=$(basename "$ko" .ko)
 results=${FLEXVPN_RESULTS:-$top/build/results/$kver}
 default_timeout=${FLEXVPN_TEST_TIMEOUT:-600}
+timeout_factor=${FLEXVPN_TIMEOUT_FACTOR:-1}
+kmemleak=/sys/kernel/debug/kmemleak
 
 . "$top/tools/tap.sh"
 
@@ -165,11 +173,45 @@ program_timeout() {
 	src=$prog
 	[[ $prog != build/selftests/* ]] || src=selftests/${prog#build/selftests/}.c
 	t=$(grep -m 1 -oE 'flexvpn: timeout=[0-9]+' "$src" 2>/dev/null)
-	if [[ -n $t ]]; then
-		echo "${t##*=}"
-	else
-		echo "$default_timeout"
+	t=${t##*=}
+	echo $((${t:-$default_timeout} * timeout_factor))
+}
+
+# kmemleak reports an object that two scans found unreferenced and
+# unchanged, and only once it is 5 s old (MSECS_MIN_AGE): the second scan
+# starts at least 5 s after the first.
+kmemleak_scan() {
+	local t0 now
+	read -r t0 _ </proc/uptime
+	echo scan 2>/dev/null >"$kmemleak" || return 1
+	while read -r now _ </proc/uptime; ((${now%.*} < ${t0%.*} + 6)); do
+		sleep 0.5
+	done
+	echo scan 2>/dev/null >"$kmemleak"
+}
+
+# Fails LABEL when kmemleak reports objects (kept in RESULTS/kmemleak), then
+# clears the report so that the next scan shows only new ones. The message
+# names the first object's allocation site: its first frame past the
+# allocator.
+kmemleak_check() {
+	local label=$1 report n site
+	[[ -e $kmemleak ]] || return 0
+	if ! kmemleak_scan; then
+		# kmemleak turns itself off for good (out of metadata memory...)
+		fail "$label" "kmemleak refuses to scan: $(dmesg | grep -m 1 -i kmemleak)"
+		kmemleak=/nonexistent
+		return 0
 	fi
+	report=$(<"$kmemleak")
+	echo clear >"$kmemleak"
+	[[ -n $report ]] || return 0
+	printf '=== %s\n%s\n' "$label" "$report" >>"$results/kmemleak"
+	n=$(grep -c '^unreferenced object' <<<"$report")
+	site=$(awk '/^ +\[</ && !/kmemleak|kmalloc|kmem_cache|slab|__alloc|alloc_pages|kvmalloc|krealloc|kmemdup|kstrdup/ {
+		print $2; exit }' <<<"$report")
+	fail "$label" "kmemleak: $n unreferenced object(s), the first allocated in ${site:-?}"
+	awk '/^unreferenced object/ { n++ } n == 1' <<<"$report" | head -n 30 | sed 's/^/#   /'
 }
 
 run_program() {
@@ -235,6 +277,7 @@ run_program() {
 	if ((${#leaked[@]})); then
 		fail "$prog" "left links in the initial namespace: ${leaked[*]}"
 	fi
+	kmemleak_check "$prog"
 	# Last, so that a splat while undoing the leftovers counts too.
 	check_kernel_log "$prog"
 	running=
@@ -245,7 +288,9 @@ cd "$top" || exit 1
 if (($# > 0)); then
 	programs=()
 	for arg; do
-		if prog=$(find_program "$arg"); then
+		if [[ $arg == all ]]; then
+			mapfile -t -O "${#programs[@]}" programs < <(all_programs)
+		elif prog=$(find_program "$arg"); then
 			programs+=("$prog")
 		else
 			fail "$arg" "no such test program"
@@ -256,6 +301,11 @@ else
 fi
 
 echo "# $kver: ${#programs[@]} test program(s)"
+if [[ -e $kmemleak ]]; then
+	# What the kernel leaked while booting is not the tests' doing.
+	kmemleak_scan && cat "$kmemleak" >"$results/kmemleak.boot"
+	echo clear 2>/dev/null >"$kmemleak"
+fi
 dmesg -c >"$results/dmesg" 2>&1
 running="insmod $module"
 save_counts
@@ -272,6 +322,8 @@ if load_module; then
 	if module_loaded && ! out=$(rmmod "$module" 2>&1); then
 		fail "rmmod $module" "$out"
 	fi
+	# Objects only the module's own data still pointed to count now.
+	kmemleak_check "rmmod $module"
 	check_kernel_log "rmmod $module"
 fi
 

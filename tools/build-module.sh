@@ -6,12 +6,14 @@
 # build/KVER/obj and kbuild runs there. Compiler messages are rewritten to
 # name the real files. A warning fails the build.
 #
-# usage: [FLEXVPN_VERSION=V] tools/build-module.sh KVER
+# usage: [FLEXVPN_VERSION=V] tools/build-module.sh KVER [KDIR]
+#   KDIR: the kernel's build tree when it is not /lib/modules/KVER/build
+#   (the debug kernel's object tree, tools/debug/build-kernel.sh)
 set -euo pipefail
 
-kver=${1:?usage: build-module.sh KVER}
+kver=${1:?usage: build-module.sh KVER [KDIR]}
 top=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-kdir=/lib/modules/$kver/build
+kdir=${2:-/lib/modules/$kver/build}
 out=$top/build/$kver
 obj=$out/obj
 log=$out/build.log
