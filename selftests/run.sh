@@ -234,7 +234,10 @@ run_program() {
 	wait "$pid"
 	rc=$?
 
-	read -r p f s < <(tap_collect "$out" "$prog" "$results")
+	# a command substitution, not a process substitution: bash waits for
+	# it, so its subshells are gone before the leftovers are listed (on the
+	# debug kernel they were still exiting and counted as the program's)
+	read -r p f s <<<"$(tap_collect "$out" "$prog" "$results")"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
