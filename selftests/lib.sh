@@ -615,19 +615,30 @@ charon_start()
 	# backtraces of a crash into the kept charon.out
 	[ "${FLEXVPN_CHARON_GDB:-}" != "$ns" ] ||
 		run=(gdb -q -batch -ex run -ex 'thread apply all bt' --args)
+	# the charon gets a /run of its own; the marker says it is in place
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	bg "$ns" unshare -m --propagation private sh -c \
-		'mount -t tmpfs tmpfs /run && conf=$1; shift; STRONGSWAN_CONF=$conf exec "$@"' \
+		'mount -t tmpfs tmpfs /run && : > /run/fv-charon && conf=$1; shift; STRONGSWAN_CONF=$conf exec "$@"' \
 		sh "$dir/strongswan.conf" "${run[@]}" "$CHARON" >> "$dir/charon.out" 2>&1
 	CHARON_PID[$ns]=$BG_PID
 	# the log outlives the test, for a person reading a failure
 	defer charon_keep_log "$ns"
-	busywait 30000 swanctl_ns "$ns" --stats > /dev/null 2>&1 || {
+	busywait 30000 charon_ready "$ns" > /dev/null 2>&1 || {
 		diag "charon in $ns did not start"
 		diag_file "$dir/charon.log"
 		diag_file "$dir/charon.out"
 		return 1
 	}
+}
+
+# charon_ready NS: NS's charon answers on its own /run. Until the marker is
+# there, the process may still be in the mount namespace it started in,
+# where a system charon's socket (charon-systemd in the package tests)
+# would answer in its place.
+charon_ready()
+{
+	nsenter -t "${CHARON_PID[$1]}" -m test -e /run/fv-charon &&
+		swanctl_ns "$1" --stats
 }
 
 # charon_keep_log NS: NS's charon log into build/results/charon/KVER/ (the
@@ -652,10 +663,18 @@ swanctl_ns()
 }
 
 # swanctl_load NS SWANCTL.CONF-TEXT: connections and secrets of NS.
+# swanctl's output goes to $FV_TMP/NS/swanctl.out, shown when it fails.
 swanctl_load()
 {
+	local rc=0
 	printf '%s\n' "$2" > "$FV_TMP/$1/swanctl.conf"
-	swanctl_ns "$1" --load-all --noprompt --file "$FV_TMP/$1/swanctl.conf"
+	swanctl_ns "$1" --load-all --noprompt --file "$FV_TMP/$1/swanctl.conf" \
+		> "$FV_TMP/$1/swanctl.out" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		diag "swanctl --load-all in $1 failed (exit $rc):"
+		diag_file "$FV_TMP/$1/swanctl.out"
+	fi
+	return "$rc"
 }
 
 # charon_log NS: NS's charon log.

@@ -42,10 +42,10 @@ done
 for ns in hub spoke1 spoke2; do
 	charon_start "$ns"
 done
-swanctl_load hub "$(swanctl_hub flexvpn-test-psk)" > /dev/null 2>&1
+swanctl_load hub "$(swanctl_hub flexvpn-test-psk)"
 for s in 1 2; do
 	swanctl_load "spoke$s" "$(swanctl_spoke "$s" "$hub4" flexvpn-test-psk
-		swanctl_shortcut "$s")" > /dev/null 2>&1
+		swanctl_shortcut "$s")"
 done
 initiate() { swanctl_ns "$1" --initiate --child gre --ike hub --timeout 30 > "$FV_TMP/$1.initiate" 2>&1; }
 check "spoke1 connects through the NAT" initiate spoke1

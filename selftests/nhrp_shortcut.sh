@@ -43,9 +43,9 @@ spoke_conf()
 for ns in hub spoke1 spoke2; do
 	charon_start "$ns"
 done
-swanctl_load hub "$(swanctl_hub flexvpn-test-psk)" > /dev/null 2>&1
-swanctl_load spoke1 "$(spoke_conf 1)" > /dev/null 2>&1
-swanctl_load spoke2 "$(spoke_conf 2)" > /dev/null 2>&1
+swanctl_load hub "$(swanctl_hub flexvpn-test-psk)"
+swanctl_load spoke1 "$(spoke_conf 1)"
+swanctl_load spoke2 "$(spoke_conf 2)"
 
 initiate() { swanctl_ns "$1" --initiate --child gre --ike hub --timeout 30 > "$FV_TMP/$1.initiate" 2>&1; }
 check "spoke1 connects to the hub" initiate spoke1

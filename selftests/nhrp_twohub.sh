@@ -85,11 +85,11 @@ hub2_conf()
 for ns in hub1 hub2 spoke1 spoke2; do
 	charon_start "$ns"
 done
-swanctl_load hub1 "$(swanctl_hub "$psk")" > /dev/null 2>&1
-swanctl_load hub2 "$(hub2_conf)" > /dev/null 2>&1
-swanctl_load spoke1 "$(swanctl_spoke 1 "$hub1" "$psk"; swanctl_shortcut 1)" > /dev/null 2>&1
+swanctl_load hub1 "$(swanctl_hub "$psk")"
+swanctl_load hub2 "$(hub2_conf)"
+swanctl_load spoke1 "$(swanctl_spoke 1 "$hub1" "$psk"; swanctl_shortcut 1)"
 swanctl_load spoke2 "$(swanctl_spoke 2 "$hub2" "$psk" | sed 's/id = hub.example/id = hub2.example/'
-	swanctl_shortcut 2)" > /dev/null 2>&1
+	swanctl_shortcut 2)"
 
 initiate() { swanctl_ns "$1" --initiate --child gre --ike "$2" --timeout 30 > "$FV_TMP/$1.initiate" 2>&1; }
 check "hub2 connects to hub1" initiate hub2 hub1

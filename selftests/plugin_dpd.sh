@@ -69,9 +69,9 @@ spoke_conf()
 for ns in hub spoke1 spoke2; do
 	charon_start "$ns"
 done
-swanctl_load hub "$hub_conf" > /dev/null 2>&1
-swanctl_load spoke1 "$(spoke_conf 1 good.example)" > /dev/null 2>&1
-swanctl_load spoke2 "$(spoke_conf 2 bad.example)" > /dev/null 2>&1
+swanctl_load hub "$hub_conf"
+swanctl_load spoke1 "$(spoke_conf 1 good.example)"
+swanctl_load spoke2 "$(spoke_conf 2 bad.example)"
 
 initiate() { swanctl_ns "$1" --initiate --child gre --timeout 30; }
 check "spoke1 (spoke1.good.example) connects" initiate spoke1

@@ -86,9 +86,9 @@ check "the plugin is loaded" \
 check "the plugin logged its version, the tool's" \
 	grep -qF "flexvpn plugin $(flexvpn -V | sed -n 's/^flexvpn //p')" \
 	"$FV_TMP/hub/charon.log"
-swanctl_load hub "$hub_conf" > /dev/null 2>&1
-swanctl_load spoke1 "$(spoke_conf 1)" > /dev/null 2>&1
-swanctl_load spoke2 "$(spoke_conf 2)" > /dev/null 2>&1
+swanctl_load hub "$hub_conf"
+swanctl_load spoke1 "$(spoke_conf 1)"
+swanctl_load spoke2 "$(spoke_conf 2)"
 
 initiate() { swanctl_ns "$1" --initiate --child gre --timeout 30 > "$FV_TMP/$1.initiate" 2>&1; }
 check "spoke1 connects" initiate spoke1
@@ -210,7 +210,7 @@ charon_stop hub KILL
 check "hub charon killed: its devices stay behind" eq "$(link_count hub vaccess)" 1
 charon_start hub
 check "restarted hub charon deletes the stale device" eq "$(link_count hub vaccess)" 0
-swanctl_load hub "$hub_conf" > /dev/null 2>&1
+swanctl_load hub "$hub_conf"
 # spoke1 still has its IKE_SA with the killed hub: an initiate would queue
 # on it and fail once DPD gives up; drop it the way DPD would
 swanctl_ns spoke1 --terminate --ike hub --force > /dev/null 2>&1 || true

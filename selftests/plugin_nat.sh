@@ -54,8 +54,8 @@ charon_conf spoke1 "profiles { spoke { template = vt1
 	accept = 0.0.0.0/0 le 32 } }"
 charon_start hub
 charon_start spoke1
-swanctl_load hub "$(swanctl_hub flexvpn-nat-psk)" > /dev/null 2>&1
-swanctl_load spoke1 "$(swanctl_spoke 1 "$hub4" flexvpn-nat-psk)" > /dev/null 2>&1
+swanctl_load hub "$(swanctl_hub flexvpn-nat-psk)"
+swanctl_load spoke1 "$(swanctl_spoke 1 "$hub4" flexvpn-nat-psk)"
 
 pcap=$FV_TMP/wan.pcapng
 capture_start hub wan "$pcap"

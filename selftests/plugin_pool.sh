@@ -64,9 +64,8 @@ charon_conf gw2 "$(profile "" "$(lan4_net 1)")"
 charon_start gw1
 charon_start gw2
 swanctl_load gw1 "$(conf 1 %any '' 'pools = p')
-	pools { p { addrs = 10.99.0.0/24 } }" > /dev/null 2>&1
-swanctl_load gw2 "$(conf 2 "$(outer4 1)" 'id = gw1.example' 'vips = 0.0.0.0')" \
-	> /dev/null 2>&1
+	pools { p { addrs = 10.99.0.0/24 } }"
+swanctl_load gw2 "$(conf 2 "$(outer4 1)" 'id = gw1.example' 'vips = 0.0.0.0')"
 
 check "gw2 connects to gw1 asking for a virtual IP" \
 	swanctl_ns gw2 --initiate --child gre --timeout 30

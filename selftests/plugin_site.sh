@@ -65,8 +65,8 @@ charon_ikekeys gw1
 charon_ikekeys gw2
 charon_start gw1
 charon_start gw2
-swanctl_load gw1 "$(site_conf 1 2)" > /dev/null 2>&1
-swanctl_load gw2 "$(site_conf 2 1)" > /dev/null 2>&1
+swanctl_load gw1 "$(site_conf 1 2)"
+swanctl_load gw2 "$(site_conf 2 1)"
 
 capture_start inet s1 "$FV_TMP/ike.pcap"
 check "gw1 connects to gw2" swanctl_ns gw1 --initiate --child gre --timeout 30
@@ -166,7 +166,7 @@ charon_conf gw1 "profiles {
 		connections = other
 		rate = fast } }"
 charon_start gw1
-swanctl_load gw1 "$(site_conf 1 2)" > /dev/null 2>&1
+swanctl_load gw1 "$(site_conf 1 2)"
 check "malformed prefix: one log line naming the setting" \
 	eq "$(grep -c 'plugins.flexvpn.profiles.bad-prefix.routes' "$FV_TMP/gw1/charon.log" || true)" 1
 check "malformed rate: one log line naming the setting" \

@@ -41,7 +41,8 @@ sw() { local ns=$1; shift; printf '[%s] $ swanctl %s\n' "$ns" "$*"; swanctl_ns "
 load()
 {
 	printf '[%s] $ swanctl --load-all\n' "$1"
-	swanctl_load "$1" "$2" | grep -v '^opening directory'
+	swanctl_load "$1" "$2"
+	grep -v '^opening directory' "$FV_TMP/$1/swanctl.out"
 }
 # show_file NS PATH TEXT: show TEXT as the content of file PATH on NS
 show_file() { printf '[%s] %s:\n%s\n' "$1" "$2" "$(sed 's/^/  | /' <<< "$3")"; }

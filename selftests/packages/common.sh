@@ -99,7 +99,7 @@ spokes_start()
 		ipn "spoke$s" link add vt1 type vtemplate
 		charon_conf "spoke$s" "$(spoke_flexvpn "$s" | sed '1d;$d')"
 		charon_start "spoke$s"
-		swanctl_load "spoke$s" "$(spoke_swanctl "$s")" > /dev/null 2>&1
+		swanctl_load "spoke$s" "$(spoke_swanctl "$s")"
 	done
 	# the hub's s0 goes back to it when inet goes (the namespace's devices
 	# move to the initial one): networkd takes it over again

@@ -65,10 +65,10 @@ for ns in hub spoke1 spoke2; do
 	charon_conf_more "$ns" "filelog { log { time_add_ms = yes } }"
 	charon_start "$ns"
 done
-swanctl_load hub "$(swanctl_hub flexvpn-test-psk)" > /dev/null 2>&1
+swanctl_load hub "$(swanctl_hub flexvpn-test-psk)"
 for s in 1 2; do
 	swanctl_load "spoke$s" "$(swanctl_spoke "$s" "$(outer4 0)" flexvpn-test-psk)
-$(swanctl_shortcut "$s")" > /dev/null 2>&1
+$(swanctl_shortcut "$s")"
 	swanctl_ns "spoke$s" --initiate --child gre --ike hub --timeout 30 \
 		> "$FV_TMP/spoke$s.initiate" 2>&1 || {
 		diag_file "$FV_TMP/spoke$s.initiate"
