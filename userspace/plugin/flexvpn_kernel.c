@@ -388,22 +388,20 @@ uint32_t flexvpn_kernel_vrf_table(uint32_t ifindex)
 	return master.vrf_table;
 }
 
-/*
- * Described in header
+/**
+ * RTM_NEWROUTE with flags, or RTM_DELROUTE (flags 0).
  */
-bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
-						  uint32_t table, uint32_t metric)
+static bool route(int type, uint16_t flags, flexvpn_prefix_t *prefix,
+				  uint32_t ifindex, uint32_t table, uint32_t metric)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
+	bool add = type == RTM_NEWROUTE;
 
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
-	if (add)
-	{
-		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	}
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = prefix->family;
 	rtm->rtm_dst_len = prefix->len;
@@ -421,6 +419,30 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
 	}
 	return talk(nlh, NULL, NULL,
 				add ? "adding a learned route" : "deleting a learned route");
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
+						  uint32_t table, uint32_t metric)
+{
+	if (add)
+	{
+		return route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, prefix, ifindex,
+					 table, metric);
+	}
+	return route(RTM_DELROUTE, 0, prefix, ifindex, table, metric);
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_route_shared(flexvpn_prefix_t *prefix, uint32_t ifindex,
+								 uint32_t table, uint32_t metric)
+{
+	return route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, prefix, ifindex,
+				 table, metric);
 }
 
 /*

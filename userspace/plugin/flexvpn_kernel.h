@@ -96,6 +96,15 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
 						  uint32_t table, uint32_t metric);
 
 /**
+ * Add a route as flexvpn_kernel_route() does, next to any route to the same
+ * prefix with the same metric through another device (each hub's route to
+ * the prefixes both announce): appended, so that what was there first is
+ * still used first.
+ */
+bool flexvpn_kernel_route_shared(flexvpn_prefix_t *prefix, uint32_t ifindex,
+								 uint32_t table, uint32_t metric);
+
+/**
  * Add an address (a virtual IP from the peer's pool) to a device, as a host
  * address (/32, /128; IPv6 without duplicate address detection).
  */

@@ -272,7 +272,9 @@ static bool prefix_in(linked_list_t *list, flexvpn_prefix_t *prefix)
 /**
  * Why a prefix a peer announced must not be installed through dev, or NULL.
  * A peer gets no more than its profile's accept filters allow, none of the
- * prefixes we announce ourselves, and nothing another peer already has.
+ * prefixes we announce ourselves, and nothing another peer already has,
+ * unless both are hubs: then each hub's route goes through its own device
+ * with its profile's metric, and the kernel uses the best one there is.
  */
 static char *refusal(private_flexvpn_listener_t *this, device_t *dev,
 					 flexvpn_prefix_t *prefix)
@@ -296,6 +298,7 @@ static char *refusal(private_flexvpn_listener_t *this, device_t *dev,
 	while (!why && enumerator->enumerate(enumerator, &other))
 	{
 		if (other != dev && other->table == dev->table &&
+			!(dev->profile->hub && other->profile->hub) &&
 			prefix_in(other->routes, prefix))
 		{
 			why = "already learned from another peer";
@@ -319,29 +322,16 @@ static void log_prefix(char *what, device_t *dev, flexvpn_prefix_t *prefix,
 }
 
 /**
- * Make the routes through dev what its peer announced: install the new
- * acceptable prefixes, delete those it no longer announces.
+ * Install the acceptable prefixes of what dev's peer announced that are not
+ * routed through it yet. Mutex held.
  */
-static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
-						 linked_list_t *prefixes)
+static void install_routes(private_flexvpn_listener_t *this, device_t *dev,
+						   linked_list_t *prefixes)
 {
 	enumerator_t *enumerator;
 	flexvpn_prefix_t *prefix, *copy;
+	bool ok;
 	char *why;
-
-	enumerator = dev->routes->create_enumerator(dev->routes);
-	while (enumerator->enumerate(enumerator, &prefix))
-	{
-		if (!prefix_in(prefixes, prefix))
-		{
-			flexvpn_kernel_route(FALSE, prefix, dev->ifindex, dev->table,
-								 dev->profile->metric);
-			dev->routes->remove_at(dev->routes, enumerator);
-			log_prefix("withdrew", dev, prefix, NULL);
-			free(prefix);
-		}
-	}
-	enumerator->destroy(enumerator);
 
 	enumerator = prefixes->create_enumerator(prefixes);
 	while (enumerator->enumerate(enumerator, &prefix))
@@ -356,8 +346,17 @@ static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
 			log_prefix("refused", dev, prefix, why);
 			continue;
 		}
-		if (flexvpn_kernel_route(TRUE, prefix, dev->ifindex, dev->table,
-								 dev->profile->metric))
+		if (dev->profile->hub)
+		{
+			ok = flexvpn_kernel_route_shared(prefix, dev->ifindex, dev->table,
+											 dev->profile->metric);
+		}
+		else
+		{
+			ok = flexvpn_kernel_route(TRUE, prefix, dev->ifindex, dev->table,
+									  dev->profile->metric);
+		}
+		if (ok)
 		{
 			copy = malloc_thing(flexvpn_prefix_t);
 			*copy = *prefix;
@@ -366,6 +365,32 @@ static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
 		}
 	}
 	enumerator->destroy(enumerator);
+}
+
+/**
+ * Make the routes through dev what its peer announced: install the new
+ * acceptable prefixes, delete those it no longer announces. Mutex held.
+ */
+static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
+						 linked_list_t *prefixes)
+{
+	enumerator_t *enumerator;
+	flexvpn_prefix_t *prefix;
+
+	enumerator = dev->routes->create_enumerator(dev->routes);
+	while (enumerator->enumerate(enumerator, &prefix))
+	{
+		if (!prefix_in(prefixes, prefix))
+		{
+			flexvpn_kernel_route(FALSE, prefix, dev->ifindex, dev->table,
+								 dev->profile->metric);
+			dev->routes->remove_at(dev->routes, enumerator);
+			log_prefix("withdrew", dev, prefix, NULL);
+			free(prefix);
+		}
+	}
+	enumerator->destroy(enumerator);
+	install_routes(this, dev, prefixes);
 }
 
 CALLBACK(terminate_job, job_requeue_t,
@@ -537,6 +562,34 @@ static void apply_vips(device_t *dev, ike_sa_t *ike_sa)
 }
 
 /**
+ * A device and its routes are gone: what another peer of its VRF announced
+ * and was refused because the gone one had it gets its route now (a spoke's
+ * prefix that moved to another peer). Mutex held.
+ */
+static void reinstall(private_flexvpn_listener_t *this, device_t *gone)
+{
+	enumerator_t *enumerator;
+	announced_t *ann;
+	device_t *dev;
+
+	if (!gone->routes->get_count(gone->routes))
+	{
+		return;
+	}
+	enumerator = this->devices->create_enumerator(this->devices);
+	while (enumerator->enumerate(enumerator, &dev))
+	{
+		ann = dev->table == gone->table ?
+				announced_by_ike(this, dev->ike_id, FALSE) : NULL;
+		if (ann)
+		{
+			install_routes(this, dev, ann->prefixes);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
  * Delete the IKE_SA's device, if it still owns one. Mutex held.
  */
 static void device_down(private_flexvpn_listener_t *this, uint32_t id)
@@ -554,6 +607,7 @@ static void device_down(private_flexvpn_listener_t *this, uint32_t id)
 	flexvpn_kernel_access_del(dev->ifindex);
 	DBG1(DBG_CFG, "flexvpn: IKE_SA [%u] gone: deleted %s and %d routes", id,
 		 dev->ifname, dev->routes->get_count(dev->routes));
+	reinstall(this, dev);
 	device_destroy(dev);
 }
 

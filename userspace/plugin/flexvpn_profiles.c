@@ -333,6 +333,8 @@ static flexvpn_profile_t *profile_create(char *name)
 		.accept = linked_list_create(),
 		.metric = lib->settings->get_int(lib->settings, SETTING, 0, lib->ns,
 										 name, "metric"),
+		.hub = lib->settings->get_bool(lib->settings, SETTING, FALSE,
+									   lib->ns, name, "hub"),
 	);
 	value = lib->settings->get_str(lib->settings, SETTING, NULL, lib->ns,
 								   name, "template");

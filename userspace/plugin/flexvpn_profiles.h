@@ -85,6 +85,8 @@ struct flexvpn_profile_t {
 	linked_list_t *accept;
 	/** metric of learned routes */
 	uint32_t metric;
+	/** its peers are hubs: they may announce what other hubs announce */
+	bool hub;
 	/** the shaper of its access devices (rate 0: the template's default) */
 	flexvpn_shaping_t shaping;
 	/** NHRP runs on its access devices */
