@@ -46,6 +46,9 @@ FV_ESP_SAS="$FV_TMP/esp_sa"
 FV_ESP_NULL=
 : > "$FV_ESP_SAS"
 export LC_ALL=C
+# FLEXVPN_TIMEOUT_FACTOR (selftests/run.sh; 6 on the debug kernel, which is
+# that much slower): stretches every wait and charon's IKE retransmissions
+FV_FACTOR=${FLEXVPN_TIMEOUT_FACTOR:-1}
 
 # ---------------------------------------------------------------- TAP
 
@@ -262,10 +265,11 @@ bg()
 
 now_ms() { local t=${EPOCHREALTIME/./}; echo $(( ${t:0:-3} )); }
 
-# busywait TIMEOUT_MS CMD...: run CMD until it succeeds or TIMEOUT_MS passed.
+# busywait TIMEOUT_MS CMD...: run CMD until it succeeds or TIMEOUT_MS
+# (times FV_FACTOR) passed.
 busywait()
 {
-	local deadline=$(( $(now_ms) + $1 ))
+	local deadline=$(( $(now_ms) + $1 * FV_FACTOR ))
 	shift
 	while true; do
 		"$@" && return 0
@@ -584,7 +588,7 @@ charon_conf()
 			make_before_break = yes
 			${CHARON_EXTRA:-}
 			retransmit_tries = 3
-			retransmit_timeout = 1
+			retransmit_timeout = $FV_FACTOR
 			filelog {
 				log {
 					path = $dir/charon.log

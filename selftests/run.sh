@@ -15,7 +15,8 @@
 # Environment: FLEXVPN_TOP, FLEXVPN_KO (set by tools/vm/run);
 #   FLEXVPN_TEST_TIMEOUT: seconds per program (default 600); a program's
 #   source can ask for more with a line containing "flexvpn: timeout=SECS".
-#   FLEXVPN_TIMEOUT_FACTOR: multiplies every program's timeout (default 1;
+#   FLEXVPN_TIMEOUT_FACTOR: multiplies every program's timeout, and in
+#   lib.sh every wait and charon's IKE retransmit timeout (default 1;
 #   the debug kernel is many times slower).
 #   FLEXVPN_RESULTS: where the results go (default build/results/KVER).
 # Results: RESULTS/counts (passed= failed= skipped= complete= running=),
