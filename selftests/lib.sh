@@ -519,6 +519,9 @@ access_stat() { n "$1" flexvpn -j access show "$2" | jq -er ".[0].stats.$3"; }
 # access_field NS DEV KEY: one top-level field of `flexvpn -j access show`.
 access_field() { n "$1" flexvpn -j access show "$2" | jq -r ".[0].$3"; }
 
+# ifindex NS DEV: DEV's ifindex.
+ifindex() { ipn "$1" -j link show dev "$2" | jq -r '.[0].ifindex'; }
+
 # link_stat NS DEV rx|tx packets|bytes|dropped: what `ip -s link` shows.
 link_stat() { ipn "$1" -j -s link show dev "$2" | jq -er ".[0].stats64.$3.$4"; }
 

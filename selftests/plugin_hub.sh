@@ -101,7 +101,6 @@ check "spoke2 connects" initiate spoke2
 # hub_dev SPOKE: the hub's access device of spokeN.example
 hub_dev() { n hub flexvpn -j access list | jq -r --arg p "spoke$1.example" '.[] | select(.peer_id == $p) | .ifname'; }
 spoke_dev() { n "spoke$1" flexvpn -j access list | jq -r '.[0].ifname'; }
-ifindex() { ipn "$1" -j link show dev "$2" | jq -r '.[0].ifindex'; }
 
 check "hub: two access devices" eq "$(link_count hub vaccess)" 2
 check "spoke1: one access device" eq "$(link_count spoke1 vaccess)" 1

@@ -73,7 +73,6 @@ check "hub: one access device" eq "$(link_count hub vaccess)" 1
 check "spoke1: one access device" eq "$(link_count spoke1 vaccess)" 1
 hva=$(n hub flexvpn -j access list | jq -r '.[0].ifname')
 sva=$(n spoke1 flexvpn -j access list | jq -r '.[0].ifname')
-ifindex() { ipn "$1" -j link show dev "$2" | jq -r '.[0].ifindex'; }
 idx_h=$(ifindex hub "$hva") idx_s=$(ifindex spoke1 "$sva")
 check "hub: the device's remote is the NAT's public address" \
 	eq "$(access_field hub "$hva" remote)" "$public"
