@@ -16,6 +16,7 @@
 #include <fvnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/nexthop.h>
 
 #include <daemon.h>
 #include <threading/mutex.h>
@@ -388,20 +389,22 @@ uint32_t flexvpn_kernel_vrf_table(uint32_t ifindex)
 	return master.vrf_table;
 }
 
-/**
- * RTM_NEWROUTE with flags, or RTM_DELROUTE (flags 0).
+/*
+ * Described in header
  */
-static bool route(int type, uint16_t flags, flexvpn_prefix_t *prefix,
-				  uint32_t ifindex, uint32_t table, uint32_t metric)
+bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
+						  uint32_t table, uint32_t metric)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	bool add = type == RTM_NEWROUTE;
 
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
+	if (add)
+	{
+		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	}
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = prefix->family;
 	rtm->rtm_dst_len = prefix->len;
@@ -424,25 +427,140 @@ static bool route(int type, uint16_t flags, flexvpn_prefix_t *prefix,
 /*
  * Described in header
  */
-bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
-						  uint32_t table, uint32_t metric)
+bool flexvpn_kernel_route_nh(bool add, flexvpn_prefix_t *prefix, uint32_t nhid,
+							 uint32_t table, uint32_t metric)
 {
-	if (add)
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
+	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = prefix->family;
+	rtm->rtm_dst_len = prefix->len;
+	rtm->rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = FLEXVPN_RTPROT;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, prefix->family == AF_INET ? 4 : 16,
+				 prefix->addr);
+	mnl_attr_put_u32(nlh, RTA_NH_ID, nhid);
+	mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	if (metric)
 	{
-		return route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, prefix, ifindex,
-					 table, metric);
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
 	}
-	return route(RTM_DELROUTE, 0, prefix, ifindex, table, metric);
+	return talk(nlh, NULL, NULL, add ? "adding a route to hubs"
+									 : "deleting a route to hubs");
+}
+
+/**
+ * The NHA_ID of the RTM_NEWNEXTHOP the kernel echoes.
+ */
+static int nexthop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+	uint32_t *id = data;
+
+	if (nlh->nlmsg_type != RTM_NEWNEXTHOP)
+	{
+		return MNL_CB_OK;
+	}
+	mnl_attr_for_each(attr, nlh, sizeof(struct nhmsg))
+	{
+		if (mnl_attr_get_type(attr) == NHA_ID &&
+			mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		{
+			*id = mnl_attr_get_u32(attr);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * RTM_NEWNEXTHOP: with id 0 a new one, whose id the kernel picks and
+ * echoes (no clash with the ids of FRR or an administrator); with an id,
+ * a replacement.
+ */
+static uint32_t nexthop_new(struct nlmsghdr *nlh, uint32_t id, char *what)
+{
+	uint32_t got = 0;
+
+	if (id)
+	{
+		nlh->nlmsg_flags = NLM_F_REPLACE;
+		mnl_attr_put_u32(nlh, NHA_ID, id);
+		return talk(nlh, NULL, NULL, what) ? id : 0;
+	}
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO;
+	if (!talk(nlh, nexthop_cb, &got, what))
+	{
+		return 0;
+	}
+	return got;
 }
 
 /*
  * Described in header
  */
-bool flexvpn_kernel_route_shared(flexvpn_prefix_t *prefix, uint32_t ifindex,
-								 uint32_t table, uint32_t metric)
+uint32_t flexvpn_kernel_nexthop_add(int family, uint32_t ifindex)
 {
-	return route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, prefix, ifindex,
-				 table, metric);
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nhmsg *nhm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNEXTHOP;
+	nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+	nhm->nh_family = family;
+	mnl_attr_put_u32(nlh, NHA_OIF, ifindex);
+	return nexthop_new(nlh, 0, "adding a nexthop");
+}
+
+/*
+ * Described in header
+ */
+uint32_t flexvpn_kernel_nexthop_group(uint32_t id, uint32_t *members,
+									  int count)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nexthop_grp grp[count];
+	struct nlmsghdr *nlh;
+	struct nhmsg *nhm;
+	int i;
+
+	memset(grp, 0, sizeof(grp));
+	for (i = 0; i < count; i++)
+	{
+		grp[i].id = members[i];
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNEXTHOP;
+	nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+	/* a group has no family of its own */
+	nhm->nh_family = AF_UNSPEC;
+	mnl_attr_put(nlh, NHA_GROUP, sizeof(grp), grp);
+	return nexthop_new(nlh, id, id ? "changing a nexthop group"
+								   : "adding a nexthop group");
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_nexthop_del(uint32_t id)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nhmsg *nhm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_DELNEXTHOP;
+	nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+	nhm->nh_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NHA_ID, id);
+	return talk(nlh, NULL, NULL, "deleting a nexthop");
 }
 
 /*

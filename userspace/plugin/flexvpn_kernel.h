@@ -96,13 +96,34 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
 						  uint32_t table, uint32_t metric);
 
 /**
- * Add a route as flexvpn_kernel_route() does, next to any route to the same
- * prefix with the same metric through another device (each hub's route to
- * the prefixes both announce): appended, so that what was there first is
- * still used first.
+ * Add or delete a route to prefix by a nexthop object (a group), with
+ * protocol FLEXVPN_RTPROT, in table with metric.
  */
-bool flexvpn_kernel_route_shared(flexvpn_prefix_t *prefix, uint32_t ifindex,
-								 uint32_t table, uint32_t metric);
+bool flexvpn_kernel_route_nh(bool add, flexvpn_prefix_t *prefix, uint32_t nhid,
+							 uint32_t table, uint32_t metric);
+
+/**
+ * Create a nexthop object through a device, of an address family (the
+ * family of the routes that may use it); the kernel picks its id.
+ *
+ * @return			the nexthop's id, 0 on failure (logged)
+ */
+uint32_t flexvpn_kernel_nexthop_add(int family, uint32_t ifindex);
+
+/**
+ * Create a nexthop group of count nexthops (equal weights), or with id,
+ * make the existing group id that. The kernel removes a member whose device
+ * goes, and the group with its routes when the last one goes.
+ *
+ * @return			the group's id, 0 on failure (logged)
+ */
+uint32_t flexvpn_kernel_nexthop_group(uint32_t id, uint32_t *members,
+									  int count);
+
+/**
+ * Delete a nexthop object.
+ */
+bool flexvpn_kernel_nexthop_del(uint32_t id);
 
 /**
  * Add an address (a virtual IP from the peer's pool) to a device, as a host

@@ -12,6 +12,7 @@
 
 #include "flexvpn_listener.h"
 #include "flexvpn_kernel.h"
+#include "flexvpn_hubroutes.h"
 #include "flexvpn_nhrp.h"
 
 #include <daemon.h>
@@ -88,6 +89,11 @@ struct private_flexvpn_listener_t {
 	 * Announcements (announced_t*)
 	 */
 	linked_list_t *announced;
+
+	/**
+	 * The routes through the devices of hubs
+	 */
+	flexvpn_hubroutes_t *hubroutes;
 
 	/**
 	 * Protects devices and announced; held across netlink requests so that
@@ -348,8 +354,8 @@ static void install_routes(private_flexvpn_listener_t *this, device_t *dev,
 		}
 		if (dev->profile->hub)
 		{
-			ok = flexvpn_kernel_route_shared(prefix, dev->ifindex, dev->table,
-											 dev->profile->metric);
+			ok = this->hubroutes->add(this->hubroutes, prefix, dev->ifindex,
+									  dev->table, dev->profile->metric);
 		}
 		else
 		{
@@ -382,8 +388,16 @@ static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
 	{
 		if (!prefix_in(prefixes, prefix))
 		{
-			flexvpn_kernel_route(FALSE, prefix, dev->ifindex, dev->table,
-								 dev->profile->metric);
+			if (dev->profile->hub)
+			{
+				this->hubroutes->del(this->hubroutes, prefix, dev->ifindex,
+									 dev->table, dev->profile->metric);
+			}
+			else
+			{
+				flexvpn_kernel_route(FALSE, prefix, dev->ifindex, dev->table,
+									 dev->profile->metric);
+			}
 			dev->routes->remove_at(dev->routes, enumerator);
 			log_prefix("withdrew", dev, prefix, NULL);
 			free(prefix);
@@ -605,6 +619,7 @@ static void device_down(private_flexvpn_listener_t *this, uint32_t id)
 	this->nhrp->device_down(this->nhrp, dev->ifindex);
 	/* the kernel deletes the routes through it along with it */
 	flexvpn_kernel_access_del(dev->ifindex);
+	this->hubroutes->device_gone(this->hubroutes, dev->ifindex);
 	DBG1(DBG_CFG, "flexvpn: IKE_SA [%u] gone: deleted %s and %d routes", id,
 		 dev->ifname, dev->routes->get_count(dev->routes));
 	reinstall(this, dev);
@@ -1121,6 +1136,7 @@ METHOD(flexvpn_listener_t, destroy, void,
 	this->devices->destroy(this->devices);
 	this->announced->destroy_function(this->announced,
 									  (void*)announced_destroy);
+	this->hubroutes->destroy(this->hubroutes);
 	this->mutex->destroy(this->mutex);
 	/* only the calling thread's value: other workers are gone by now */
 	received_ts_destroy(this->received->get(this->received));
@@ -1154,6 +1170,7 @@ flexvpn_listener_t *flexvpn_listener_create(flexvpn_profiles_t *profiles,
 		.nhrp = nhrp,
 		.devices = linked_list_create(),
 		.announced = linked_list_create(),
+		.hubroutes = flexvpn_hubroutes_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.received = thread_value_create((void*)received_ts_destroy),
 	);
