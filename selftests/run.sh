@@ -11,7 +11,8 @@
 #
 # usage: selftests/run.sh [PROGRAM...]
 #   PROGRAM: a path, or a name looked up as selftests/NAME, selftests/NAME.sh
-#   and build/selftests/NAME; "all" stands for every test program.
+#   and build/selftests/NAME; "all" stands for every test program; -NAME
+#   drops NAME from those listed before it ("all -shaper").
 # Environment: FLEXVPN_TOP, FLEXVPN_KO (set by tools/vm/run);
 #   FLEXVPN_TEST_TIMEOUT: seconds per program (default 600); a program's
 #   source can ask for more with a line containing "flexvpn: timeout=SECS".
@@ -294,6 +295,12 @@ if (($# > 0)); then
 	for arg; do
 		if [[ $arg == all ]]; then
 			mapfile -t -O "${#programs[@]}" programs < <(all_programs)
+		elif [[ $arg == -?* ]] && prog=$(find_program "${arg#-}"); then
+			# -NAME: not NAME (of those listed so far)
+			for i in "${!programs[@]}"; do
+				[[ ${programs[i]} != "$prog" ]] || unset 'programs[i]'
+			done
+			programs=("${programs[@]}")
 		elif prog=$(find_program "$arg"); then
 			programs+=("$prog")
 		else

@@ -120,16 +120,34 @@ fi
 # (three boots of one root: DKMS compiling the module twice under TCG is
 # most of it), shown when both lanes are done. Two guests may boot the same
 # kernel at once: each boot's images are written aside and renamed.
+#
+# The package tests take less time than the selftests of two kernels: the
+# packages lane then runs the longest selftests of the last kernel ($late,
+# their results in build/results/KVER.late), so that both lanes end about
+# together. Only when all selftests run (no TESTS).
+late=
+if [[ $packages == yes && -z $selftests && -n $kvers ]]; then
+	late='shaper nhrp_shortcut plugin_scale dualhub'
+	late_kver=${kvers##*[[:space:]]}
+fi
 packages_lane() {
 	local t0=$SECONDS rc=0
 	section "Debian packages"
-	if ! make -C "$top" --no-print-directory deb; then
+	if make -C "$top" --no-print-directory deb; then
+		tools/pkgtest.sh || rc=$?
+		echo "# package tests: $((SECONDS - t0)) s"
+		echo "deb=ok pkgtest=$rc" >build/vm/packages.rc
+	else
 		echo "deb=failed" >build/vm/packages.rc
-		return
 	fi
-	tools/pkgtest.sh || rc=$?
-	echo "# package tests: $((SECONDS - t0)) s"
-	echo "deb=ok pkgtest=$rc" >build/vm/packages.rc
+	[[ -n $late ]] || return 0
+	section "selftests on $late_kver (after the package tests): $late"
+	rm -rf "build/results/$late_kver.late"
+	# shellcheck disable=SC2086 # a list
+	FLEXVPN_RESULTS=$top/build/results/$late_kver.late \
+		tools/vm/run --kernel "$late_kver" --timeout "${FLEXVPN_VM_TIMEOUT:-3600}" \
+		--log "build/vm/$late_kver/console.late.log" -- selftests/run.sh $late
+	echo "late_rc=$?" >>build/vm/packages.rc
 }
 if [[ $packages == yes ]]; then
 	mkdir -p build/vm
@@ -143,9 +161,15 @@ for kver in $kvers; do
 	results=build/results/$kver
 	rm -rf "$results"
 	rc=0
+	programs=$selftests
+	if [[ -n $late && $kver == "$late_kver" ]]; then
+		# shellcheck disable=SC2086 # a list
+		programs="all $(printf -- ' -%s' $late)"
+		echo "# $late: in the packages lane"
+	fi
 	# shellcheck disable=SC2086 # a list
 	tools/vm/run --kernel "$kver" --timeout "${FLEXVPN_VM_TIMEOUT:-3600}" \
-		--log "build/vm/$kver/console.log" -- selftests/run.sh $selftests || rc=$?
+		--log "build/vm/$kver/console.log" -- selftests/run.sh $programs || rc=$?
 	if [[ -f $results/counts ]]; then
 		add_results "$results" "$kver" ||
 			fail "[$kver] the guest died${running:+ in $running} (tools/vm/run: $rc; see build/vm/$kver/console.log)"
@@ -157,7 +181,7 @@ done
 if [[ $packages == yes ]]; then
 	wait "$packages_pid"
 	cat build/vm/packages.out
-	deb='' pkgtest=''
+	deb='' pkgtest='' late_rc=''
 	# shellcheck disable=SC1091 # written by packages_lane
 	[[ -f build/vm/packages.rc ]] && . build/vm/packages.rc
 	if [[ $deb != ok ]]; then
@@ -169,6 +193,14 @@ if [[ $packages == yes ]]; then
 				fail "[packages] the guest died${running:+ in $running} (tools/pkgtest.sh: $pkgtest; see build/vm/packages/)"
 		else
 			fail "[packages] no results (tools/pkgtest.sh: $pkgtest)"
+		fi
+	fi
+	if [[ -n $late ]]; then
+		if [[ -f build/results/$late_kver.late/counts ]]; then
+			add_results "build/results/$late_kver.late" "$late_kver" ||
+				fail "[$late_kver] the guest died${running:+ in $running} (tools/vm/run: $late_rc; see build/vm/$late_kver/console.late.log)"
+		else
+			fail "[$late_kver] no results of $late (tools/vm/run: $late_rc)"
 		fi
 	fi
 fi
