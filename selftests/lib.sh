@@ -663,10 +663,16 @@ charon_stop() { pid_stop "${CHARON_PID[$1]}" "${2:-TERM}"; }
 # swanctl_ns NS ARGS...: swanctl talking to NS's charon.
 swanctl_ns()
 {
-	local ns=$1
+	local ns=$1 arg prev='' args=()
 	shift
+	# --timeout SECS (as --initiate takes it) stretched by FV_FACTOR
+	for arg; do
+		[ "$prev" != --timeout ] || arg=$((arg * FV_FACTOR))
+		args+=("$arg")
+		prev=$arg
+	done
 	STRONGSWAN_CONF=$FV_TMP/$ns/strongswan.conf \
-		nsenter -t "${CHARON_PID[$ns]}" -m -n swanctl "$@"
+		nsenter -t "${CHARON_PID[$ns]}" -m -n swanctl "${args[@]}"
 }
 
 # swanctl_load NS SWANCTL.CONF-TEXT: connections and secrets of NS.
