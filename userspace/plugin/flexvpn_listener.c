@@ -576,34 +576,6 @@ static void apply_vips(device_t *dev, ike_sa_t *ike_sa)
 }
 
 /**
- * A device and its routes are gone: what another peer of its VRF announced
- * and was refused because the gone one had it gets its route now (a spoke's
- * prefix that moved to another peer). Mutex held.
- */
-static void reinstall(private_flexvpn_listener_t *this, device_t *gone)
-{
-	enumerator_t *enumerator;
-	announced_t *ann;
-	device_t *dev;
-
-	if (!gone->routes->get_count(gone->routes))
-	{
-		return;
-	}
-	enumerator = this->devices->create_enumerator(this->devices);
-	while (enumerator->enumerate(enumerator, &dev))
-	{
-		ann = dev->table == gone->table ?
-				announced_by_ike(this, dev->ike_id, FALSE) : NULL;
-		if (ann)
-		{
-			install_routes(this, dev, ann->prefixes);
-		}
-	}
-	enumerator->destroy(enumerator);
-}
-
-/**
  * Delete the IKE_SA's device, if it still owns one. Mutex held.
  */
 static void device_down(private_flexvpn_listener_t *this, uint32_t id)
@@ -622,7 +594,6 @@ static void device_down(private_flexvpn_listener_t *this, uint32_t id)
 	this->hubroutes->device_gone(this->hubroutes, dev->ifindex);
 	DBG1(DBG_CFG, "flexvpn: IKE_SA [%u] gone: deleted %s and %d routes", id,
 		 dev->ifname, dev->routes->get_count(dev->routes));
-	reinstall(this, dev);
 	device_destroy(dev);
 }
 
