@@ -389,11 +389,13 @@ uint32_t flexvpn_kernel_vrf_table(uint32_t ifindex)
 	return master.vrf_table;
 }
 
-/*
- * Described in header
+/**
+ * Add (exclusively) or delete a route to prefix by via (RTA_OIF: a device,
+ * RTA_NH_ID: a nexthop object), with protocol FLEXVPN_RTPROT, in table with
+ * metric.
  */
-bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
-						  uint32_t table, uint32_t metric)
+static bool route(bool add, flexvpn_prefix_t *prefix, int via, uint32_t id,
+				  uint32_t table, uint32_t metric, char *what)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -414,14 +416,23 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_DST, prefix->family == AF_INET ? 4 : 16,
 				 prefix->addr);
-	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	mnl_attr_put_u32(nlh, via, id);
 	mnl_attr_put_u32(nlh, RTA_TABLE, table);
 	if (metric)
 	{
 		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
 	}
-	return talk(nlh, NULL, NULL,
-				add ? "adding a learned route" : "deleting a learned route");
+	return talk(nlh, NULL, NULL, what);
+}
+
+/*
+ * Described in header
+ */
+bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
+						  uint32_t table, uint32_t metric)
+{
+	return route(add, prefix, RTA_OIF, ifindex, table, metric,
+				 add ? "adding a learned route" : "deleting a learned route");
 }
 
 /*
@@ -430,30 +441,8 @@ bool flexvpn_kernel_route(bool add, flexvpn_prefix_t *prefix, uint32_t ifindex,
 bool flexvpn_kernel_route_nh(bool add, flexvpn_prefix_t *prefix, uint32_t nhid,
 							 uint32_t table, uint32_t metric)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
-
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
-	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = prefix->family;
-	rtm->rtm_dst_len = prefix->len;
-	rtm->rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
-	rtm->rtm_protocol = FLEXVPN_RTPROT;
-	rtm->rtm_scope = RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_DST, prefix->family == AF_INET ? 4 : 16,
-				 prefix->addr);
-	mnl_attr_put_u32(nlh, RTA_NH_ID, nhid);
-	mnl_attr_put_u32(nlh, RTA_TABLE, table);
-	if (metric)
-	{
-		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
-	}
-	return talk(nlh, NULL, NULL, add ? "adding a route to hubs"
-									 : "deleting a route to hubs");
+	return route(add, prefix, RTA_NH_ID, nhid, table, metric,
+				 add ? "adding a route to hubs" : "deleting a route to hubs");
 }
 
 /**

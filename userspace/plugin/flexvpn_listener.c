@@ -328,16 +328,50 @@ static void log_prefix(char *what, device_t *dev, flexvpn_prefix_t *prefix,
 }
 
 /**
- * Install the acceptable prefixes of what dev's peer announced that are not
- * routed through it yet. Mutex held.
+ * Add or delete the route to prefix through dev: a plain route, or for a
+ * hub's device its place among the hubs' routes.
  */
-static void install_routes(private_flexvpn_listener_t *this, device_t *dev,
-						   linked_list_t *prefixes)
+static bool learned_route(private_flexvpn_listener_t *this, device_t *dev,
+						  bool add, flexvpn_prefix_t *prefix)
+{
+	if (!dev->profile->hub)
+	{
+		return flexvpn_kernel_route(add, prefix, dev->ifindex, dev->table,
+									dev->profile->metric);
+	}
+	if (add)
+	{
+		return this->hubroutes->add(this->hubroutes, prefix, dev->ifindex,
+									dev->table, dev->profile->metric);
+	}
+	this->hubroutes->del(this->hubroutes, prefix, dev->ifindex, dev->table,
+						 dev->profile->metric);
+	return TRUE;
+}
+
+/**
+ * Make the routes through dev what its peer announced: install the new
+ * acceptable prefixes, delete those it no longer announces.
+ */
+static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
+						 linked_list_t *prefixes)
 {
 	enumerator_t *enumerator;
 	flexvpn_prefix_t *prefix, *copy;
-	bool ok;
 	char *why;
+
+	enumerator = dev->routes->create_enumerator(dev->routes);
+	while (enumerator->enumerate(enumerator, &prefix))
+	{
+		if (!prefix_in(prefixes, prefix))
+		{
+			learned_route(this, dev, FALSE, prefix);
+			dev->routes->remove_at(dev->routes, enumerator);
+			log_prefix("withdrew", dev, prefix, NULL);
+			free(prefix);
+		}
+	}
+	enumerator->destroy(enumerator);
 
 	enumerator = prefixes->create_enumerator(prefixes);
 	while (enumerator->enumerate(enumerator, &prefix))
@@ -352,17 +386,7 @@ static void install_routes(private_flexvpn_listener_t *this, device_t *dev,
 			log_prefix("refused", dev, prefix, why);
 			continue;
 		}
-		if (dev->profile->hub)
-		{
-			ok = this->hubroutes->add(this->hubroutes, prefix, dev->ifindex,
-									  dev->table, dev->profile->metric);
-		}
-		else
-		{
-			ok = flexvpn_kernel_route(TRUE, prefix, dev->ifindex, dev->table,
-									  dev->profile->metric);
-		}
-		if (ok)
+		if (learned_route(this, dev, TRUE, prefix))
 		{
 			copy = malloc_thing(flexvpn_prefix_t);
 			*copy = *prefix;
@@ -371,40 +395,6 @@ static void install_routes(private_flexvpn_listener_t *this, device_t *dev,
 		}
 	}
 	enumerator->destroy(enumerator);
-}
-
-/**
- * Make the routes through dev what its peer announced: install the new
- * acceptable prefixes, delete those it no longer announces. Mutex held.
- */
-static void apply_routes(private_flexvpn_listener_t *this, device_t *dev,
-						 linked_list_t *prefixes)
-{
-	enumerator_t *enumerator;
-	flexvpn_prefix_t *prefix;
-
-	enumerator = dev->routes->create_enumerator(dev->routes);
-	while (enumerator->enumerate(enumerator, &prefix))
-	{
-		if (!prefix_in(prefixes, prefix))
-		{
-			if (dev->profile->hub)
-			{
-				this->hubroutes->del(this->hubroutes, prefix, dev->ifindex,
-									 dev->table, dev->profile->metric);
-			}
-			else
-			{
-				flexvpn_kernel_route(FALSE, prefix, dev->ifindex, dev->table,
-									 dev->profile->metric);
-			}
-			dev->routes->remove_at(dev->routes, enumerator);
-			log_prefix("withdrew", dev, prefix, NULL);
-			free(prefix);
-		}
-	}
-	enumerator->destroy(enumerator);
-	install_routes(this, dev, prefixes);
 }
 
 CALLBACK(terminate_job, job_requeue_t,
